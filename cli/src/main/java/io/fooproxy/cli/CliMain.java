@@ -1,0 +1,8 @@
+package io.fooproxy.cli;
+
+public final class CliMain {
+    private CliMain() {}
+
+    public static void main(String[] args) {
+    }
+}

@@ -1,0 +1,8 @@
+package io.fooproxy.testkit;
+
+public final class TestkitMain {
+    private TestkitMain() {}
+
+    public static void main(String[] args) {
+    }
+}
