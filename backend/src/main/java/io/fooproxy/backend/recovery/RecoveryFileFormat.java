@@ -1,0 +1,220 @@
+package io.fooproxy.backend.recovery;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.fooproxy.backend.stats.AggregatorState;
+import io.fooproxy.backend.stats.FrontendFigures;
+import io.fooproxy.backend.stats.SaturatingCounts;
+import io.fooproxy.backend.stats.WindowBucket;
+import io.fooproxy.proto.recovery.v1.FrontendRecord;
+import io.fooproxy.proto.recovery.v1.RecoverySnapshot;
+import io.fooproxy.proto.recovery.v1.WindowBuckets;
+import io.fooproxy.proto.telemetry.v1.Counters;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.ToLongFunction;
+
+/**
+ * The recovery file's bytes: a {@code foo.recovery.v1.RecoverySnapshot} in protobuf's JSON
+ * mapping with the proto field names, on one line. Reading checks everything it can (format
+ * version, shapes, totals against the per-frontend figures) so that a damaged file is refused
+ * as a whole rather than half-trusted.
+ */
+public final class RecoveryFileFormat {
+
+    public static final int FORMAT_VERSION = 1;
+    /** A recovery file is around a megabyte at most; anything far larger is not ours. */
+    public static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
+
+    private static final JsonFormat.Printer PRINTER =
+            JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
+    private static final JsonFormat.Parser PARSER = JsonFormat.parser();
+
+    private RecoveryFileFormat() {}
+
+    /**
+     * The snapshot as the file's content.
+     *
+     * <p>Byte for byte what JsonFormat prints for {@link #toProto} (a test holds it to that), but
+     * the window, which is nearly all of the file (up to ten thousand buckets), is written by
+     * hand: JsonFormat's reflective printer takes about ten times as long for it, and this runs
+     * up to ten times a second.
+     */
+    public static byte[] encode(AggregatorState state) {
+        requireNonNull(state, "state");
+        String head = print(header(state));
+        List<WindowBucket> window = state.window();
+        if (window.isEmpty()) {
+            return (head + "\n").getBytes(StandardCharsets.UTF_8);
+        }
+        StringBuilder out = new StringBuilder(head.length() + 24 * window.size() + 128);
+        out.append(head, 0, head.length() - 1); // up to the closing brace; window is the last field
+        long base = window.get(0).startUnixMillis();
+        out.append(",\"window\":{");
+        if (base != 0) {
+            out.append("\"base_unix_millis\":\"").append(base).append("\",");
+        }
+        out.append("\"offset_millis\":[");
+        for (int i = 0; i < window.size(); i++) {
+            out.append(i == 0 ? "" : ",").append(offset(base, window.get(i)));
+        }
+        column(out, "requests", window, WindowBucket::requests);
+        column(out, "acks", window, WindowBucket::acks);
+        column(out, "naks", window, WindowBucket::naks);
+        out.append("]}}\n");
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The snapshot as a message: what {@link #encode} renders. */
+    static RecoverySnapshot toProto(AggregatorState state) {
+        RecoverySnapshot.Builder snapshot = header(state).toBuilder();
+        List<WindowBucket> window = state.window();
+        if (!window.isEmpty()) {
+            long base = window.get(0).startUnixMillis();
+            WindowBuckets.Builder w = WindowBuckets.newBuilder().setBaseUnixMillis(base);
+            for (WindowBucket b : window) {
+                w.addOffsetMillis((int) offset(base, b))
+                        .addRequests(b.requests())
+                        .addAcks(b.acks())
+                        .addNaks(b.naks());
+            }
+            snapshot.setWindow(w);
+        }
+        return snapshot.build();
+    }
+
+    /** Everything but the window. */
+    private static RecoverySnapshot header(AggregatorState state) {
+        RecoverySnapshot.Builder snapshot = RecoverySnapshot.newBuilder()
+                .setFormatVersion(FORMAT_VERSION)
+                .setSavedAtUnixMillis(state.takenAtUnixMillis())
+                .setTotals(state.totals());
+        for (FrontendFigures f : state.frontends()) {
+            snapshot.addFrontends(FrontendRecord.newBuilder()
+                    .setFrontendId(f.frontendId())
+                    .setTotals(f.totals())
+                    .setIncarnation(f.incarnation())
+                    .setLastAppliedSequence(f.lastAppliedSequence())
+                    .setBatchesApplied(f.batchesApplied())
+                    .setBatchesDuplicate(f.batchesDuplicate())
+                    .setLastSeenUnixMillis(f.lastSeenUnixMillis())
+                    .setLastState(f.lastState()));
+        }
+        return snapshot.build();
+    }
+
+    static String print(RecoverySnapshot snapshot) {
+        try {
+            return PRINTER.print(snapshot);
+        } catch (InvalidProtocolBufferException e) {
+            // only Any fields without a type registry fail to print; the snapshot has none
+            throw new IllegalStateException("cannot render the recovery snapshot", e);
+        }
+    }
+
+    private static long offset(long base, WindowBucket b) {
+        long offset = b.startUnixMillis() - base;
+        if (offset < 0 || offset > 0xFFFF_FFFFL) {
+            throw new IllegalStateException("window buckets not ascending within 2^32 ms");
+        }
+        return offset;
+    }
+
+    /** A uint64 column, quoted as protobuf's JSON mapping quotes 64-bit integers. */
+    private static void column(StringBuilder out, String name, List<WindowBucket> window,
+            ToLongFunction<WindowBucket> value) {
+        out.append("],\"").append(name).append("\":[");
+        for (int i = 0; i < window.size(); i++) {
+            out.append(i == 0 ? "\"" : ",\"")
+                    .append(Long.toUnsignedString(value.applyAsLong(window.get(i))))
+                    .append('"');
+        }
+    }
+
+    /** Reads and checks a recovery file's content. */
+    public static RestoredSnapshot decode(byte[] bytes) throws CorruptRecoveryFileException {
+        requireNonNull(bytes, "bytes");
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw new CorruptRecoveryFileException("file is " + bytes.length + " bytes, over the "
+                    + MAX_FILE_BYTES + " byte limit");
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new CorruptRecoveryFileException("not UTF-8 text", e);
+        }
+        if (text.isBlank()) {
+            throw new CorruptRecoveryFileException("file is empty");
+        }
+        RecoverySnapshot.Builder builder = RecoverySnapshot.newBuilder();
+        try {
+            PARSER.merge(text, builder);
+        } catch (InvalidProtocolBufferException | RuntimeException e) {
+            throw new CorruptRecoveryFileException(
+                    "not a recovery snapshot: " + firstLine(e.getMessage()), e);
+        }
+        RecoverySnapshot s = builder.build();
+        if (s.getFormatVersion() != FORMAT_VERSION) {
+            throw new CorruptRecoveryFileException("unsupported format_version "
+                    + Integer.toUnsignedString(s.getFormatVersion()) + " (expected "
+                    + FORMAT_VERSION + ")");
+        }
+        List<FrontendFigures> frontends = new ArrayList<>(s.getFrontendsCount());
+        Set<String> ids = new HashSet<>();
+        Counters sum = Counters.getDefaultInstance();
+        for (FrontendRecord r : s.getFrontendsList()) {
+            if (r.getFrontendId().isEmpty()) {
+                throw new CorruptRecoveryFileException("a frontend has an empty frontend_id");
+            }
+            if (!ids.add(r.getFrontendId())) {
+                throw new CorruptRecoveryFileException(
+                        "frontend_id " + r.getFrontendId() + " appears twice");
+            }
+            sum = SaturatingCounts.sum(sum, r.getTotals());
+            frontends.add(new FrontendFigures(r.getFrontendId(), r.getTotals(), r.getIncarnation(),
+                    r.getLastAppliedSequence(), r.getBatchesApplied(), r.getBatchesDuplicate(),
+                    r.getLastSeenUnixMillis(), r.getLastState()));
+        }
+        if (!sum.equals(s.getTotals())) {
+            throw new CorruptRecoveryFileException(
+                    "totals do not match the sum of the per-frontend totals");
+        }
+        return new RestoredSnapshot(
+                s.getSavedAtUnixMillis(), s.getTotals(), frontends, window(s.getWindow()));
+    }
+
+    /** Parser messages may run over several lines; the log gets one. */
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    private static List<WindowBucket> window(WindowBuckets w) throws CorruptRecoveryFileException {
+        int n = w.getOffsetMillisCount();
+        if (w.getRequestsCount() != n || w.getAcksCount() != n || w.getNaksCount() != n) {
+            throw new CorruptRecoveryFileException("window columns have different lengths");
+        }
+        List<WindowBucket> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            long start = w.getBaseUnixMillis() + Integer.toUnsignedLong(w.getOffsetMillis(i));
+            out.add(new WindowBucket(start, w.getRequests(i), w.getAcks(i), w.getNaks(i)));
+        }
+        return out;
+    }
+}

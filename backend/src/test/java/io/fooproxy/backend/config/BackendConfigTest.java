@@ -1,0 +1,117 @@
+package io.fooproxy.backend.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BackendConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaults() {
+        BackendConfig config = new ConfigLoader(BackendCommandLine.parse()).load();
+        assertThat(config.grpc()).isEqualTo(new ListenAddress("127.0.0.1", 9090));
+        assertThat(config.http()).isEqualTo(new ListenAddress("127.0.0.1", 8088));
+        assertThat(config.recoveryPath()).isEqualTo(Path.of("data/recovery.json"));
+        assertThat(config.persistInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(config.logLevel()).isEqualTo(LogLevel.INFO);
+    }
+
+    @Test
+    void singleAndDoubleDashFlags() {
+        BackendConfig config = new ConfigLoader(BackendCommandLine.parse(
+                "-grpc", ":9191", "--http", "[::1]:8089", "-recovery-path=/tmp/r.json",
+                "--persist-interval", "0.25s", "-log-level", "debug")).load();
+        assertThat(config.grpc()).isEqualTo(new ListenAddress("", 9191));
+        assertThat(config.http()).isEqualTo(new ListenAddress("::1", 8089));
+        assertThat(config.http().toString()).isEqualTo("[::1]:8089");
+        assertThat(config.recoveryPath()).isEqualTo(Path.of("/tmp/r.json"));
+        assertThat(config.persistInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(config.logLevel()).isEqualTo(LogLevel.DEBUG);
+    }
+
+    @Test
+    void flagsWinOverTheConfigFile() throws IOException {
+        Path file = dir.resolve("backend.properties");
+        Files.writeString(file, "# comment\ngrpc=127.0.0.1:7000\nhttp=127.0.0.1:7001\nlog-level=WARN\n");
+        BackendConfig config = new ConfigLoader(BackendCommandLine.parse("-config", file.toString(), "-http", ":7002")).load();
+        assertThat(config.grpc()).isEqualTo(new ListenAddress("127.0.0.1", 7000));
+        assertThat(config.http()).isEqualTo(new ListenAddress("", 7002));
+        assertThat(config.logLevel()).isEqualTo(LogLevel.WARN);
+    }
+
+    @Test
+    void errorsNameTheKey() {
+        assertError(Map.of("grpc", ":99999"), "grpc: port 99999 out of range");
+        assertError(Map.of("http", "localhost"), "http: expected host:port, :port or [ipv6]:port, got 'localhost'");
+        assertError(Map.of("http", "::1:80"), "http: IPv6 addresses need brackets, e.g. [::1]:9090");
+        assertError(Map.of("grpc", "127.0.0.1:abc"), "grpc: port 'abc' is not a number");
+        assertError(Map.of("persist-interval", "100"), "persist-interval: expected a duration like 100ms, 1s or 2m, got '100'");
+        assertError(Map.of("persist-interval", "2s"), "persist-interval: 2s out of range [1ms, 1s]");
+        assertError(Map.of("persist-interval", "0ms"), "persist-interval: 0s out of range [1ms, 1s]");
+        assertError(Map.of("log-level", "LOUD"), "log-level: unknown level 'LOUD' (expected TRACE, DEBUG, INFO, WARN or ERROR)");
+        assertError(Map.of("listen", ":8002"), "listen: unknown key");
+        assertError(Map.of("grpc", ":9000", "http", "127.0.0.1:9000"), "http: same address as grpc (:9000)");
+    }
+
+    @Test
+    void aDirectoryIsNotARecoveryFile() {
+        assertError(Map.of("recovery-path", dir.toString()), "recovery-path: " + dir + " is a directory, expected a file path");
+    }
+
+    @Test
+    void commandLineErrorsNameTheOption() {
+        assertThatThrownBy(() -> BackendCommandLine.parse("-frobnicate"))
+                .isInstanceOf(ConfigException.class).hasMessage("frobnicate: unknown option");
+        assertThatThrownBy(() -> BackendCommandLine.parse("-grpc"))
+                .isInstanceOf(ConfigException.class).hasMessage("grpc: missing value");
+    }
+
+    @Test
+    void aMissingConfigFileIsAnError() {
+        Path missing = dir.resolve("nope.properties");
+        assertThatThrownBy(() -> new ConfigLoader(BackendCommandLine.parse("-config", missing.toString())).load())
+                .isInstanceOf(ConfigException.class).hasMessage("config: cannot read " + missing + ": no such file");
+    }
+
+    @Test
+    void helpListsEveryOptionWithItsDefault() {
+        assertThat(BackendCommandLine.parse("-help").helpRequested()).isTrue();
+        assertThat(BackendCommandLine.parse("--help").helpRequested()).isTrue();
+        String usage = BackendCommandLine.usage();
+        assertThat(usage).contains("-grpc, --grpc=ADDR", "127.0.0.1:9090", "-http, --http=ADDR", "127.0.0.1:8088",
+                "-recovery-path", "data/recovery.json", "-persist-interval", "100ms", "-log-level", "INFO",
+                "-config", "-help");
+    }
+
+    @Test
+    void changedKeys() {
+        BackendConfig a = BackendConfig.fromSettings(Map.of());
+        BackendConfig b = BackendConfig.fromSettings(Map.of("log-level", "DEBUG", "http", ":1234"));
+        assertThat(a.changedKeys(a)).isEmpty();
+        assertThat(a.changedKeys(b)).containsExactly("http", "log-level");
+    }
+
+    @Test
+    void durationsRoundTrip() {
+        assertThat(Durations.parse("k", "250us")).isEqualTo(Duration.ofNanos(250_000));
+        assertThat(Durations.parse("k", "2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(Durations.format(Duration.ofMillis(100))).isEqualTo("100ms");
+        assertThat(Durations.format(Duration.ofSeconds(120))).isEqualTo("2m");
+        assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
+    }
+
+    private static void assertError(Map<String, String> settings, String message) {
+        assertThatThrownBy(() -> BackendConfig.fromSettings(settings))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(message);
+    }
+}
