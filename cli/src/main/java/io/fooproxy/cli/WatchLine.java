@@ -1,0 +1,68 @@
+package io.fooproxy.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import io.fooproxy.proto.stats.v1.Stats;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/**
+ * One human-readable {@code watch} line: when, the totals, the four rates and what changed
+ * since the previous line, e.g.
+ * {@code 2026-01-02 10:00:01  req=30 ack=25 nak=5  req/s 1s=12.5 10s=9.25  resp/s 1s=11 10s=8.5  new req=+10 resp=+8}.
+ */
+final class WatchLine {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
+
+    private final ZoneId zone;
+
+    WatchLine(ZoneId zone) {
+        this.zone = requireNonNull(zone, "zone");
+    }
+
+    /** {@code previous} is null for the first line. */
+    String format(Stats previous, Stats current) {
+        requireNonNull(current, "current");
+        StringBuilder line = new StringBuilder(160);
+        line.append(TIME.format(Instant.ofEpochMilli(current.getTimestampUnixMillis()).atZone(zone)));
+        line.append("  req=").append(Long.toUnsignedString(current.getMsgReq()));
+        line.append(" ack=").append(Long.toUnsignedString(current.getMsgAck()));
+        line.append(" nak=").append(Long.toUnsignedString(current.getMsgNak()));
+        line.append("  req/s 1s=").append(rate(current.getRequestRate1S()));
+        line.append(" 10s=").append(rate(current.getRequestRate10S()));
+        line.append("  resp/s 1s=").append(rate(current.getResponseRate1S()));
+        line.append(" 10s=").append(rate(current.getResponseRate10S()));
+        line.append("  new req=");
+        if (previous == null) {
+            line.append("- resp=-");
+        } else {
+            line.append(delta(current.getMsgReq() - previous.getMsgReq()));
+            line.append(" resp=").append(delta(
+                    current.getMsgAck() + current.getMsgNak() - previous.getMsgAck() - previous.getMsgNak()));
+        }
+        return line.toString();
+    }
+
+    private static String delta(long change) {
+        return change >= 0 ? "+" + change : Long.toString(change);
+    }
+
+    /** Up to three decimals, trailing zeros dropped: 12.5, 9.25, 11. */
+    static String rate(double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            return "0";
+        }
+        String s = String.format(Locale.ROOT, "%.3f", value);
+        int end = s.length();
+        while (s.charAt(end - 1) == '0') {
+            end--;
+        }
+        if (s.charAt(end - 1) == '.') {
+            end--;
+        }
+        s = s.substring(0, end);
+        return s.equals("-0") ? "0" : s;
+    }
+}
