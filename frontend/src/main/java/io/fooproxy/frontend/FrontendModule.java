@@ -1,0 +1,111 @@
+package io.fooproxy.frontend;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import io.fooproxy.frontend.config.FrontendConfig;
+import io.fooproxy.frontend.relay.FrontendServer;
+import io.fooproxy.frontend.relay.Transport;
+import io.fooproxy.frontend.sniff.TrafficSink;
+import io.fooproxy.frontend.sniff.TrafficSinks;
+import io.fooproxy.frontend.stats.LocalCounters;
+import io.fooproxy.frontend.stats.StatsPrinter;
+import io.fooproxy.frontend.stats.StatsSource;
+import io.fooproxy.frontend.telemetry.BackendFirstStatsSource;
+import io.fooproxy.frontend.telemetry.BackendStatsClient;
+import io.fooproxy.frontend.telemetry.TelemetryAggregator;
+import io.fooproxy.frontend.telemetry.TelemetryPublisher;
+import io.fooproxy.frontend.telemetry.TelemetrySettings;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Wires the frontend. Starts nothing: {@link FrontendMain} starts the server it gets from here.
+ *
+ * <p>The {@link TrafficSink} every relay and sniffer reports to ({@link #trafficSink}) feeds
+ * both the local counters and the telemetry aggregator the publisher ships to the backend. The
+ * figures printed on SIGUSR2 ({@link #statsSource}) are the backend's, or the local ones when
+ * the backend cannot answer.
+ */
+public final class FrontendModule extends AbstractModule {
+    private final FrontendConfig config;
+
+    public FrontendModule(FrontendConfig config) {
+        this.config = requireNonNull(config, "config");
+    }
+
+    @Provides
+    FrontendConfig config() {
+        return config;
+    }
+
+    @Provides
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Provides
+    @Singleton
+    LocalCounters localCounters(Clock clock) {
+        return new LocalCounters(clock);
+    }
+
+    @Provides
+    @Singleton
+    TelemetryAggregator telemetryAggregator(Clock clock) {
+        return new TelemetryAggregator(clock);
+    }
+
+    @Provides
+    @Singleton
+    TrafficSink trafficSink(LocalCounters localCounters, TelemetryAggregator telemetry) {
+        return TrafficSinks.fanOut(List.of(localCounters, telemetry));
+    }
+
+    /** The one channel to the backend: telemetry stream and stats queries share it. */
+    @Provides
+    @Singleton
+    ManagedChannel backendChannel(FrontendConfig config) {
+        return NettyChannelBuilder.forAddress(config.backend().connectAddress())
+                .usePlaintext()
+                .build();
+    }
+
+    @Provides
+    @Singleton
+    TelemetryPublisher telemetryPublisher(
+            FrontendConfig config, TelemetryAggregator aggregator, ManagedChannel backend, Clock clock) {
+        TelemetrySettings settings = TelemetrySettings.defaults(config.frontendId())
+                .withFlushInterval(config.flushInterval());
+        return new TelemetryPublisher(settings, aggregator, backend, clock);
+    }
+
+    @Provides
+    @Singleton
+    StatsSource statsSource(ManagedChannel backend, LocalCounters localCounters) {
+        return new BackendFirstStatsSource(new BackendStatsClient(backend), localCounters);
+    }
+
+    @Provides
+    @Singleton
+    StatsPrinter statsPrinter(StatsSource source) {
+        return new StatsPrinter(source, System.out); // stdout carries the stats lines and nothing else
+    }
+
+    @Provides
+    @Singleton
+    Transport transport() {
+        return Transport.preferred();
+    }
+
+    @Provides
+    @Singleton
+    FrontendServer frontendServer(FrontendConfig config, Transport transport, TrafficSink sink) {
+        return new FrontendServer(config, transport, sink);
+    }
+}

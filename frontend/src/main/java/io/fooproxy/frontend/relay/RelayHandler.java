@@ -1,0 +1,177 @@
+package io.fooproxy.frontend.relay;
+
+import static java.util.Objects.requireNonNull;
+
+import io.fooproxy.frontend.sniff.Direction;
+import io.fooproxy.frontend.sniff.TrafficSink;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Relays what one channel reads to its peer, the other channel of the same client connection
+ * (both on the same event loop, so no locks). Installed on both channels, once per direction.
+ *
+ * <ul>
+ *   <li>Backpressure: the channel runs with AUTO_READ off and reads its next chunk only once
+ *       the peer has accepted the previous one, so at most one chunk per direction is buffered
+ *       whatever the speeds of the two ends (Netty's HexDumpProxy pattern).
+ *   <li>Half-close: when this side sends its FIN, everything it sent is written to the peer
+ *       and then the peer's output is shut down, so the FIN travels on in order and the other
+ *       direction keeps flowing (a client may send its last REQ, shut down its output, and
+ *       still read every answer). Once both directions have passed their FIN, both close.
+ *   <li>Close and errors: when this channel closes or fails, the peer is flushed and closed.
+ *   <li>Buffers: a buffer read here is handed to the peer's write (which releases it) or, when
+ *       the peer is already gone, released here.
+ * </ul>
+ */
+public final class RelayHandler extends ChannelInboundHandlerAdapter {
+    public static final String NAME = "relay";
+    /** How long a closing channel may take to flush before it is closed anyway (a peer that never reads). */
+    static final long CLOSE_FLUSH_TIMEOUT_SECONDS = 10;
+    private static final Logger log = LoggerFactory.getLogger(RelayHandler.class);
+
+    private final Channel peer;
+    private final Direction direction;
+    private final TrafficSink sink;
+
+    /**
+     * @param peer      where the bytes this channel reads are written
+     * @param direction the direction of the bytes this channel reads
+     * @param sink      gets the byte count of each chunk the peer accepted
+     */
+    public RelayHandler(Channel peer, Direction direction, TrafficSink sink) {
+        this.peer = requireNonNull(peer, "peer");
+        this.direction = requireNonNull(direction, "direction");
+        this.sink = requireNonNull(sink, "sink");
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        // added once both channels of the pair are connected: start reading this one
+        if (ctx.channel().isActive()) {
+            readMore(ctx.channel());
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        // added before the channel connected: start reading now
+        readMore(ctx.channel());
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!peer.isActive()) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        int bytes = msg instanceof ByteBuf buf ? buf.readableBytes() : 0;
+        Channel self = ctx.channel();
+        peer.writeAndFlush(msg).addListener((ChannelFutureListener) written -> {
+            if (written.isSuccess()) {
+                sink.onBytes(direction, bytes);
+                readMore(self);
+            } else {
+                log.debug("{}: write to {} failed, closing both: {}", self, peer, describe(written.cause()));
+                self.close();
+                peer.close();
+            }
+        });
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            forwardFin(ctx.channel());
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    /**
+     * Asks for the next chunk, unless this side has already sent its FIN: there is nothing more
+     * to read then, and with Netty 4.2.18's epoll transport a read() on such a channel fails
+     * (its fd has left the epoll set once nothing was left to wait for, and re-arming it hits
+     * ENOENT), which would cut the other direction short.
+     */
+    private static void readMore(Channel channel) {
+        if (!(channel instanceof DuplexChannel duplex) || !duplex.isInputShutdown()) {
+            channel.read();
+        }
+    }
+
+    /** This side will send nothing more: write out what it sent, then pass its FIN on. */
+    private void forwardFin(Channel self) {
+        if (!(peer instanceof DuplexChannel duplexPeer) || !peer.isActive()) {
+            closeOnFlush(peer);
+            return;
+        }
+        peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) flushed -> {
+            if (!flushed.isSuccess()) {
+                self.close();
+                peer.close();
+                return;
+            }
+            duplexPeer.shutdownOutput().addListener((ChannelFutureListener) shut -> {
+                boolean otherWayDone = self instanceof DuplexChannel d && d.isOutputShutdown();
+                if (!shut.isSuccess() || otherWayDone) {
+                    self.close();
+                    peer.close();
+                }
+            });
+        });
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closeOnFlush(peer);
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            log.debug("{}: {}", ctx.channel(), describe(cause)); // resets and the like: routine
+        } else {
+            log.warn("{}: closing the connection after an unexpected error", ctx.channel(), cause);
+        }
+        ctx.close();
+        closeOnFlush(peer);
+    }
+
+    /**
+     * Closes {@code channel} once what is queued on it has been written, or after {@value
+     * #CLOSE_FLUSH_TIMEOUT_SECONDS} s if its remote end does not read.
+     */
+    public static void closeOnFlush(Channel channel) {
+        if (!channel.isActive()) {
+            channel.close(); // also aborts a connect still in progress
+            return;
+        }
+        ScheduledFuture<?> deadline =
+                channel.eventLoop().schedule(() -> channel.close(), CLOSE_FLUSH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        ChannelFuture flushed = channel.writeAndFlush(Unpooled.EMPTY_BUFFER);
+        flushed.addListener((ChannelFutureListener) f -> {
+            deadline.cancel(false);
+            channel.close();
+        });
+    }
+
+    static String describe(Throwable cause) {
+        String message = cause.getMessage();
+        return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
+    }
+}

@@ -1,0 +1,155 @@
+package io.fooproxy.frontend.relay;
+
+import static java.util.Objects.requireNonNull;
+
+import io.fooproxy.frontend.config.Endpoint;
+import io.fooproxy.frontend.sniff.Direction;
+import io.fooproxy.frontend.sniff.LineScanner;
+import io.fooproxy.frontend.sniff.SniffHandler;
+import io.fooproxy.frontend.sniff.TrafficSink;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens the upstream connection of a freshly accepted client on the client's own event loop,
+ * then hands over to a {@link RelayHandler} on each side. The client is not asked for data
+ * before the upstream is connected; when the upstream cannot be reached, the client is closed,
+ * the failure is logged once and counted, and nothing else is affected.
+ *
+ * <p>A client that sends its data and its FIN at once can still be read early: the epoll
+ * transport drains a socket on EPOLLRDHUP whatever AUTO_READ says. What arrives that way
+ * (bounded by the socket's receive buffer, since the client can send nothing after its FIN)
+ * is held here and replayed through the relay, in order, once the upstream is up.
+ */
+final class UpstreamConnectHandler extends ChannelInboundHandlerAdapter {
+    static final String NAME = "connect-upstream";
+    private static final Logger log = LoggerFactory.getLogger(UpstreamConnectHandler.class);
+
+    private final Bootstrap upstreamTemplate;
+    private final Endpoint forward;
+    private final int maxLineLength;
+    private final TrafficSink sink;
+    private Channel upstream;
+    /** Read before the upstream was connected; created only when that happens. */
+    private ArrayDeque<Object> early;
+    private boolean inputShutdownEarly;
+
+    /**
+     * @param upstreamTemplate channel class and options for upstream channels, without a group
+     * @param forward          the upstream server
+     */
+    UpstreamConnectHandler(Bootstrap upstreamTemplate, Endpoint forward, int maxLineLength, TrafficSink sink) {
+        this.upstreamTemplate = requireNonNull(upstreamTemplate, "upstreamTemplate");
+        this.forward = requireNonNull(forward, "forward");
+        this.maxLineLength = maxLineLength;
+        this.sink = requireNonNull(sink, "sink");
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        Channel client = ctx.channel();
+        ChannelFuture connect = upstreamTemplate.clone(client.eventLoop())
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        // the relay joins once the connect has succeeded (see connected)
+                        ch.pipeline().addLast(SniffHandler.NAME, new SniffHandler(
+                                new LineScanner(Direction.SERVER_TO_CLIENT, maxLineLength, sink)));
+                    }
+                })
+                .connect(forward.connectAddress());
+        upstream = connect.channel();
+        connect.addListener((ChannelFutureListener) f -> connected(ctx, f));
+        ctx.fireChannelActive();
+    }
+
+    private void connected(ChannelHandlerContext ctx, ChannelFuture connect) {
+        Channel client = ctx.channel();
+        if (!client.isActive()) {
+            connect.channel().close(); // the client left while we were connecting: not a failure
+            return;
+        }
+        if (connect.isSuccess()) {
+            // From now on a relay on each side owns the pair and starts reading. This runs as
+            // the connect completes, before the upstream can be read at all.
+            Channel connected = connect.channel();
+            connected.pipeline().addLast(RelayHandler.NAME,
+                    new RelayHandler(client, Direction.SERVER_TO_CLIENT, sink));
+            ctx.pipeline().addAfter(ctx.name(), RelayHandler.NAME,
+                    new RelayHandler(connected, Direction.CLIENT_TO_SERVER, sink));
+            if (early != null) {
+                for (Object msg = early.poll(); msg != null; msg = early.poll()) {
+                    ctx.fireChannelRead(msg);
+                }
+            }
+            if (inputShutdownEarly) {
+                ctx.fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+            }
+            ctx.pipeline().remove(this);
+            return;
+        }
+        log.warn("upstream {} unreachable for client {}: {}; closing the client",
+                forward, address(client), RelayHandler.describe(connect.cause()));
+        sink.onUpstreamConnectFailure();
+        client.close();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (early == null) {
+            early = new ArrayDeque<>(4);
+        }
+        early.add(msg);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            inputShutdownEarly = true; // replayed to the relay once the upstream is up
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        // whatever was not replayed (the client left, or the upstream failed) is released here
+        if (early != null) {
+            for (Object msg = early.poll(); msg != null; msg = early.poll()) {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        // still here, so still connecting: abandon that connect
+        if (upstream != null) {
+            upstream.close();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("{}: closing before the upstream was connected: {}", ctx.channel(), RelayHandler.describe(cause));
+        ctx.close();
+    }
+
+    private static String address(Channel channel) {
+        return channel.remoteAddress() instanceof InetSocketAddress a
+                ? a.getAddress().getHostAddress() + ":" + a.getPort()
+                : String.valueOf(channel.remoteAddress());
+    }
+}

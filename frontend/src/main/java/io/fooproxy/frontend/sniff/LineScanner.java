@@ -1,0 +1,194 @@
+package io.fooproxy.frontend.sniff;
+
+import static java.util.Objects.requireNonNull;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Classifies the Foo lines of one direction of one connection, from buffers that arrive split
+ * anywhere. Keeps a few primitive fields of state between buffers, so memory stays constant
+ * however long a line is, and allocates nothing per line or per buffer.
+ *
+ * <p>A line is everything up to an LF. For client to server, {@code REQ <seq>[ <data>]} is a
+ * message; for server to client, {@code ACK <seq>[ <data>]} and {@code NAK <seq>[ <data>]}.
+ * {@code <seq>} is 1 to 19 decimal digits with a value from 1 to {@link Long#MAX_VALUE};
+ * {@code <data>} is any bytes (CR and NUL included). Every other complete line, an empty one
+ * or a known type sent the wrong way included, is reported as invalid.
+ *
+ * <p>Decisions the grammar leaves open:
+ * <ul>
+ *   <li>A CR right before the LF of a line without data ({@code REQ 5\r\n}) is tolerated:
+ *       the line is a valid message, so CRLF clients are not counted as invalid. With data,
+ *       a CR is simply part of the data. Anywhere else in the header it makes the line invalid.
+ *   <li>Leading zeros in the seq are accepted ({@code REQ 007}) within the 19 digits.
+ *   <li>A line longer than {@code maxLineLength} bytes (LF excluded, CR included) is reported
+ *       once through {@link TrafficSink#onOversizedLine} as soon as it passes the limit, and
+ *       nothing else is reported for it; scanning resumes after its LF.
+ *   <li>A last line that never gets its LF (the connection closes first) is not reported: it
+ *       was never a complete message. Its bytes are relayed all the same.
+ * </ul>
+ *
+ * <p>Reads bytes by index between the reader and writer index and never moves either, so the
+ * buffer goes on untouched. Not thread-safe: one scanner per channel and direction, used on
+ * that channel's event loop.
+ */
+public final class LineScanner {
+    private static final byte LF = '\n';
+    private static final byte CR = '\r';
+    private static final byte SP = ' ';
+    private static final int MAX_SEQ_DIGITS = 19;
+
+    // Parser states. The last three (>= DATA) only wait for the LF, found with a fast search.
+    private static final int LINE_START = 0; // nothing of the line yet
+    private static final int TYPE_1 = 1; // first type letter matched
+    private static final int TYPE_2 = 2; // two type letters matched
+    private static final int TYPE_DONE = 3; // three letters matched, SP expected
+    private static final int SEQ_START = 4; // SP after the type seen, first digit expected
+    private static final int SEQ = 5; // in the digits
+    private static final int CR_AFTER_SEQ = 6; // "TYPE SEQ\r", only an LF may follow
+    private static final int DATA = 7; // "TYPE SEQ " seen: a valid message once the LF comes
+    private static final int INVALID = 8; // not a message: report invalid at the LF
+    private static final int OVERSIZED = 9; // already reported as oversized: skip to the LF
+
+    private static final byte[] REQ = {'R', 'E', 'Q'};
+    private static final byte[] ACK = {'A', 'C', 'K'};
+    private static final byte[] NAK = {'N', 'A', 'K'};
+
+    private final Direction direction;
+    private final long maxLineLength;
+    private final TrafficSink sink;
+
+    private int state = LINE_START;
+    private MessageType type;
+    private long seq;
+    private int seqDigits;
+    private long lineLength;
+
+    /**
+     * @param direction     the direction this scanner watches; decides which types are valid
+     * @param maxLineLength the longest line (bytes before the LF) that is classified, at least 1
+     * @param sink          receives one report per complete line
+     */
+    public LineScanner(Direction direction, int maxLineLength, TrafficSink sink) {
+        this.direction = requireNonNull(direction, "direction");
+        if (maxLineLength < 1) {
+            throw new IllegalArgumentException("maxLineLength must be at least 1: " + maxLineLength);
+        }
+        this.maxLineLength = maxLineLength;
+        this.sink = requireNonNull(sink, "sink");
+    }
+
+    /** Scans the readable bytes of {@code buf} without changing the buffer in any way. */
+    public void scan(ByteBuf buf) {
+        int i = buf.readerIndex();
+        final int end = buf.writerIndex();
+        while (i < end) {
+            if (state >= DATA) {
+                // The rest of the line does not matter, only where it ends: a vectorised search.
+                int lf = buf.indexOf(i, end, LF);
+                int stop = lf < 0 ? end : lf;
+                if (state != OVERSIZED) {
+                    grow(stop - i);
+                }
+                if (lf < 0) {
+                    return;
+                }
+                endOfLine();
+                i = lf + 1;
+            } else {
+                byte b = buf.getByte(i++);
+                if (b == LF) {
+                    endOfLine();
+                } else if (grow(1)) {
+                    header(b);
+                }
+            }
+        }
+    }
+
+    /** True between buffers when a line has started but its LF has not come yet. */
+    public boolean inLine() {
+        return state != LINE_START;
+    }
+
+    /** Adds bytes to the current line; reports it once it passes the limit. */
+    private boolean grow(int bytes) {
+        lineLength += bytes;
+        if (lineLength > maxLineLength) {
+            state = OVERSIZED;
+            sink.onOversizedLine(direction);
+            return false;
+        }
+        return true;
+    }
+
+    private void header(byte b) {
+        switch (state) {
+            case LINE_START -> {
+                type = typeStartingWith(b);
+                state = type == null ? INVALID : TYPE_1;
+            }
+            case TYPE_1 -> state = b == letters(type)[1] ? TYPE_2 : INVALID;
+            case TYPE_2 -> state = b == letters(type)[2] ? TYPE_DONE : INVALID;
+            case TYPE_DONE -> state = b == SP ? SEQ_START : INVALID;
+            case SEQ_START, SEQ -> seqByte(b);
+            default -> state = INVALID; // CR_AFTER_SEQ: the CR was not the last byte of the line
+        }
+    }
+
+    private void seqByte(byte b) {
+        if (b >= '0' && b <= '9') {
+            int digit = b - '0';
+            if (seqDigits == MAX_SEQ_DIGITS || seq > (Long.MAX_VALUE - digit) / 10) {
+                state = INVALID; // too many digits, or the value would not fit in a long
+            } else {
+                seq = seq * 10 + digit;
+                seqDigits++;
+                state = SEQ;
+            }
+        } else if (state == SEQ && seq >= 1 && b == SP) {
+            state = DATA;
+        } else if (state == SEQ && seq >= 1 && b == CR) {
+            state = CR_AFTER_SEQ;
+        } else {
+            state = INVALID;
+        }
+    }
+
+    private void endOfLine() {
+        switch (state) {
+            case DATA, CR_AFTER_SEQ -> sink.onMessage(type);
+            case SEQ -> {
+                if (seq >= 1) {
+                    sink.onMessage(type);
+                } else {
+                    sink.onInvalidLine(direction);
+                }
+            }
+            case OVERSIZED -> {
+                // reported when it passed the limit
+            }
+            default -> sink.onInvalidLine(direction); // empty line, cut-off header, garbage
+        }
+        state = LINE_START;
+        type = null;
+        seq = 0;
+        seqDigits = 0;
+        lineLength = 0;
+    }
+
+    private MessageType typeStartingWith(byte b) {
+        if (direction == Direction.CLIENT_TO_SERVER) {
+            return b == 'R' ? MessageType.REQ : null;
+        }
+        return b == 'A' ? MessageType.ACK : b == 'N' ? MessageType.NAK : null;
+    }
+
+    private static byte[] letters(MessageType type) {
+        return switch (type) {
+            case REQ -> REQ;
+            case ACK -> ACK;
+            case NAK -> NAK;
+        };
+    }
+}

@@ -1,0 +1,72 @@
+package io.fooproxy.frontend.stats;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Counts events in 100 ms ticks over the last 12.8 s, for the 1 s and 10 s rates, in a fixed
+ * array: constant memory, no allocation, lock-free from any number of event-loop threads.
+ *
+ * <p>Each cell packs the tick it belongs to (high 34 bits) with that tick's count (low 30
+ * bits), so a cell from an older lap of the ring is recognised and restarted with one CAS.
+ * Rates are read over the last whole ticks (the current, partial tick is left out), so a
+ * steady rate reads true and lags by at most one tick.
+ */
+final class RateWindow {
+    static final long TICK_MILLIS = 100;
+    private static final int SLOTS = 128; // > 10 s / 100 ms + 1: the 10 s window never laps itself
+    private static final int COUNT_BITS = 30;
+    private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
+
+    private final AtomicLongArray cells = new AtomicLongArray(SLOTS);
+    private final long originMillis;
+
+    RateWindow(long originMillis) {
+        this.originMillis = originMillis;
+    }
+
+    /** One event at {@code nowMillis}. */
+    void record(long nowMillis) {
+        long tick = tick(nowMillis);
+        int slot = (int) (tick & (SLOTS - 1));
+        while (true) {
+            long cell = cells.get(slot);
+            long cellTick = cell >>> COUNT_BITS;
+            long next;
+            if (cellTick == tick) {
+                if ((cell & COUNT_MASK) == COUNT_MASK) {
+                    return; // a billion events in 100 ms: saturate rather than spill into the tick
+                }
+                next = cell + 1;
+            } else if (cellTick < tick) {
+                next = (tick << COUNT_BITS) | 1;
+            } else {
+                return; // this thread was stalled for a whole lap: its event is long out of every window
+            }
+            if (cells.compareAndSet(slot, cell, next)) {
+                return;
+            }
+        }
+    }
+
+    /** Events per second over the {@code windowMillis} (a multiple of 100, at most 10 s) before now. */
+    double perSecond(long nowMillis, long windowMillis) {
+        long ticks = windowMillis / TICK_MILLIS;
+        long current = tick(nowMillis);
+        long sum = 0;
+        for (long t = current - ticks; t < current; t++) {
+            if (t < 0) {
+                continue;
+            }
+            long cell = cells.get((int) (t & (SLOTS - 1)));
+            if (cell >>> COUNT_BITS == t) {
+                sum += cell & COUNT_MASK;
+            }
+        }
+        return sum * 1000.0 / (ticks * TICK_MILLIS);
+    }
+
+    private long tick(long nowMillis) {
+        // a clock stepping back before the start lands in tick 0 instead of corrupting the cells
+        return Math.max(0, nowMillis - originMillis) / TICK_MILLIS;
+    }
+}

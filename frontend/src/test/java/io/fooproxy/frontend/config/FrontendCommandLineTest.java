@@ -1,0 +1,128 @@
+package io.fooproxy.frontend.config;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FrontendCommandLineTest {
+    @TempDir
+    Path dir;
+
+    private static FrontendConfig load(String... args) {
+        return FrontendCommandLine.parse(args).toConfig(() -> "box");
+    }
+
+    @Test
+    void defaults() {
+        FrontendConfig c = load();
+        assertThat(c.listen()).isEqualTo(new Endpoint("", 8002));
+        assertThat(c.forward()).isEqualTo(new Endpoint("localhost", 8001));
+        assertThat(c.backend()).isEqualTo(new Endpoint("127.0.0.1", 9090));
+        assertThat(c.frontendId()).isEqualTo("box:8002");
+        assertThat(c.maxLineLength()).isEqualTo(65536);
+        assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.flushInterval()).isEqualTo(Duration.ofMillis(50));
+        assertThat(c.logLevel()).isEqualTo("INFO");
+        assertThat(c.configFile()).isEmpty();
+    }
+
+    @Test
+    void classicFlagsWithOneOrTwoDashesOrEquals() {
+        FrontendConfig c = load("-listen", ":9002", "--forward", "upstream:7001", "-backend=10.0.0.5:9091",
+                "--frontend-id=edge-1", "-max-line-length", "1024", "-connect-timeout", "500ms",
+                "-flush-interval", "1s", "-log-level", "debug");
+        assertThat(c.listen()).isEqualTo(new Endpoint("", 9002));
+        assertThat(c.forward()).isEqualTo(new Endpoint("upstream", 7001));
+        assertThat(c.backend()).isEqualTo(new Endpoint("10.0.0.5", 9091));
+        assertThat(c.frontendId()).isEqualTo("edge-1");
+        assertThat(c.maxLineLength()).isEqualTo(1024);
+        assertThat(c.connectTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.flushInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.logLevel()).isEqualTo("DEBUG");
+    }
+
+    @Test
+    void defaultFrontendIdFollowsTheListenPort() {
+        assertThat(load("-listen", "127.0.0.1:7777").frontendId()).isEqualTo("box:7777");
+    }
+
+    @Test
+    void configFileFillsInAndTheCommandLineWins() throws IOException {
+        Path file = write("listen=:9100\nforward = up:7000\nlog-level: warn\n# a comment\nmax-line-length=2048\n");
+        FrontendConfig c = load("-config", file.toString(), "-forward", "cli:7001");
+        assertThat(c.listen()).isEqualTo(new Endpoint("", 9100));
+        assertThat(c.forward()).isEqualTo(new Endpoint("cli", 7001));
+        assertThat(c.logLevel()).isEqualTo("WARN");
+        assertThat(c.maxLineLength()).isEqualTo(2048);
+        assertThat(c.frontendId()).isEqualTo("box:9100");
+        assertThat(c.configFile()).contains(file);
+    }
+
+    @Test
+    void configFileIsReadAgainOnEachCall() throws IOException {
+        Path file = write("log-level=INFO\n");
+        FrontendCommandLine commandLine = FrontendCommandLine.parse("-config", file.toString());
+        assertThat(commandLine.toConfig(() -> "box").logLevel()).isEqualTo("INFO");
+        Files.writeString(file, "log-level=ERROR\n", UTF_8);
+        assertThat(commandLine.toConfig(() -> "box").logLevel()).isEqualTo("ERROR");
+    }
+
+    @Test
+    void badConfigFilesAreNamed() throws IOException {
+        Path unknown = write("listen=:8002\nlisten-port=1\n");
+        assertThatThrownBy(() -> load("-config", unknown.toString()))
+                .isInstanceOf(ConfigException.class).hasMessage("listen-port: unknown key in " + unknown);
+        Path nested = write("config=other.properties\n");
+        assertThatThrownBy(() -> load("-config", nested.toString())).hasMessageStartingWith("config: ");
+        Path missing = dir.resolve("missing.properties");
+        assertThatThrownBy(() -> load("-config", missing.toString()))
+                .hasMessage("config: cannot read " + missing + ": no such file");
+        Path badValue = write("connect-timeout=soon\n");
+        assertThatThrownBy(() -> load("-config", badValue.toString())).hasMessageStartingWith("connect-timeout: ");
+    }
+
+    @Test
+    void badValuesNameTheirKeyOnOneLine() {
+        assertThatThrownBy(() -> load("-listen", ":99999")).hasMessage("listen: port 99999 out of range");
+        assertThatThrownBy(() -> load("-max-line-length", "lots")).hasMessage("max-line-length: 'lots' is not a whole number in range");
+        assertThatThrownBy(() -> load("-max-line-length", "99999999999")).hasMessageStartingWith("max-line-length: ");
+        assertThatThrownBy(() -> load("-connect-timeout", "5")).hasMessage("connect-timeout: '5' has no unit (use ms, s, m or h)");
+        assertThatThrownBy(() -> load("-log-level", "chatty")).hasMessageStartingWith("log-level: ");
+        assertThatThrownBy(() -> load("-forward", "nowhere")).hasMessageStartingWith("forward: ");
+    }
+
+    @Test
+    void commandLineMistakesAreOneLine() {
+        assertThatThrownBy(() -> FrontendCommandLine.parse("-bogus", "1"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("-bogus").hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> FrontendCommandLine.parse("-listen"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("-listen").hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> FrontendCommandLine.parse("stray"))
+                .isInstanceOf(ConfigException.class).hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void helpListsEveryOptionWithItsDefault() {
+        FrontendCommandLine help = FrontendCommandLine.parse("-help");
+        assertThat(help.helpRequested()).isTrue();
+        assertThat(FrontendCommandLine.parse("--help").helpRequested()).isTrue();
+        assertThat(FrontendCommandLine.parse().helpRequested()).isFalse();
+        for (ConfigKey key : ConfigKey.values()) {
+            assertThat(help.usage()).contains("-" + key.key()).contains(key.defaultText());
+        }
+        assertThat(help.usage()).contains("default: :8002", "default: localhost:8001", "default: 65536", "default: 5s");
+    }
+
+    private Path write(String content) throws IOException {
+        Path file = Files.createTempFile(dir, "frontend", ".properties");
+        Files.writeString(file, content, UTF_8);
+        return file;
+    }
+}

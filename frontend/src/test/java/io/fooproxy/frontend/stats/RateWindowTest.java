@@ -1,0 +1,78 @@
+package io.fooproxy.frontend.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class RateWindowTest {
+    private static final long T0 = 1_700_000_000_000L;
+
+    @Test
+    void steadyRateReadsTrueInBothWindows() {
+        RateWindow window = new RateWindow(T0);
+        // 200 events per second for 15 s, one every 5 ms
+        for (long t = T0; t < T0 + 15_000; t += 5) {
+            window.record(t);
+        }
+        long now = T0 + 15_000;
+        assertThat(window.perSecond(now, 1_000)).isCloseTo(200.0, within(0.001));
+        assertThat(window.perSecond(now, 10_000)).isCloseTo(200.0, within(0.001));
+    }
+
+    @Test
+    void theCurrentPartialTickIsLeftOut() {
+        RateWindow window = new RateWindow(T0);
+        window.record(T0 + 1_050);
+        assertThat(window.perSecond(T0 + 1_099, 1_000)).isZero();
+        assertThat(window.perSecond(T0 + 1_100, 1_000)).isEqualTo(1.0);
+        assertThat(window.perSecond(T0 + 1_100, 10_000)).isEqualTo(0.1);
+    }
+
+    @Test
+    void eventsAgeOutOfEachWindow() {
+        RateWindow window = new RateWindow(T0);
+        for (int i = 0; i < 50; i++) {
+            window.record(T0 + 500);
+        }
+        assertThat(window.perSecond(T0 + 1_000, 1_000)).isEqualTo(50.0);
+        assertThat(window.perSecond(T0 + 1_600, 1_000)).isZero();
+        assertThat(window.perSecond(T0 + 10_500, 10_000)).isEqualTo(5.0);
+        assertThat(window.perSecond(T0 + 10_600, 10_000)).isZero();
+    }
+
+    @Test
+    void slotsReusedOnALaterLapDoNotCountOldEvents() {
+        RateWindow window = new RateWindow(T0);
+        window.record(T0); // tick 0
+        window.record(T0 + 12_800); // tick 128: the same slot, one lap later
+        assertThat(window.perSecond(T0 + 12_900, 10_000)).isEqualTo(0.1);
+        // and a read long after sees nothing of either
+        assertThat(window.perSecond(T0 + 60_000, 10_000)).isZero();
+    }
+
+    @Test
+    void aClockBeforeTheStartCountsAtTheStart() {
+        RateWindow window = new RateWindow(T0);
+        window.record(T0 - 5_000);
+        assertThat(window.perSecond(T0 + 100, 1_000)).isEqualTo(1.0);
+    }
+
+    @Test
+    void concurrentRecordersLoseNothing() throws InterruptedException {
+        RateWindow window = new RateWindow(T0);
+        Thread[] threads = new Thread[4];
+        for (int i = 0; i < threads.length; i++) {
+            threads[i] = new Thread(() -> {
+                for (int n = 0; n < 100_000; n++) {
+                    window.record(T0 + 200);
+                }
+            });
+            threads[i].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(window.perSecond(T0 + 1_000, 1_000)).isEqualTo(400_000.0);
+    }
+}
