@@ -20,6 +20,7 @@ import io.fooproxy.frontend.telemetry.TelemetryPublisher;
 import io.fooproxy.frontend.telemetry.TelemetrySettings;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
 
@@ -71,7 +72,10 @@ public final class FrontendModule extends AbstractModule {
     @Provides
     @Singleton
     ManagedChannel backendChannel(FrontendConfig config) {
-        return NettyChannelBuilder.forAddress(config.backend().connectAddress())
+        // host and port, not a SocketAddress: gRPC's resolver then looks the name up (and again
+        // on reconnect), where an unresolved InetSocketAddress would fail every attempt
+        InetSocketAddress backend = config.backend().connectAddress();
+        return NettyChannelBuilder.forAddress(backend.getHostString(), backend.getPort())
                 .usePlaintext()
                 .build();
     }
