@@ -3,6 +3,7 @@ package io.fooproxy.testkit.cli;
 import io.fooproxy.testkit.server.ReferenceServer;
 import io.fooproxy.testkit.server.ServerConfig;
 import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,10 @@ public final class ServerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         common.applyLogLevel();
         ServerConfig config = toConfig();
+        // handlers before the port opens: whoever sees it open may signal us at once
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        Signal.handle(new Signal("TERM"), s -> requestStop(stopRequested, s));
+        Signal.handle(new Signal("INT"), s -> requestStop(stopRequested, s));
         ReferenceServer server;
         try {
             server = ReferenceServer.start(config);
@@ -67,14 +72,13 @@ public final class ServerCommand implements Callable<Integer> {
             log.error("{}", e.getMessage());
             return 1;
         }
-        Signal.handle(new Signal("TERM"), s -> stop(server, s));
-        Signal.handle(new Signal("INT"), s -> stop(server, s));
-        server.awaitClosed();
+        stopRequested.await();
+        server.close();
         return 0;
     }
 
-    private static void stop(ReferenceServer server, Signal signal) {
+    private static void requestStop(CountDownLatch stopRequested, Signal signal) {
         log.info("SIG{} received, stopping", signal.getName());
-        server.close();
+        stopRequested.countDown();
     }
 }

@@ -11,7 +11,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.util.SplittableRandom;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,7 +33,6 @@ public final class ReferenceServer implements AutoCloseable {
     private final AtomicLong connections;
     private final LongAdder answeredRequests;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final CountDownLatch terminated = new CountDownLatch(1);
 
     private ReferenceServer(ServerConfig config, EventLoopGroup group, Channel serverChannel,
                             AtomicLong connections, LongAdder answeredRequests) {
@@ -121,23 +119,14 @@ public final class ReferenceServer implements AutoCloseable {
         return answeredRequests.sum();
     }
 
-    /** Blocks until {@link #close()} has finished. */
-    public void awaitClosed() throws InterruptedException {
-        terminated.await();
-    }
-
     /** Stops listening, closes every connection, and waits for the threads to stop. Idempotent. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        try {
-            serverChannel.close().syncUninterruptibly();
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-            log.info("reference Foo server on port {} stopped", port());
-        } finally {
-            terminated.countDown();
-        }
+        serverChannel.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        log.info("reference Foo server on port {} stopped", port());
     }
 }
