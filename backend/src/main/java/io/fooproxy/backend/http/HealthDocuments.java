@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.fooproxy.backend.HealthReport;
 import io.fooproxy.backend.ListenerHealth;
+import io.fooproxy.proto.json.StatsJson;
 import io.fooproxy.proto.stats.v1.FrontendStats;
 import io.fooproxy.proto.stats.v1.Stats;
 
@@ -34,9 +35,9 @@ final class HealthDocuments {
         out.append('{');
         healthFields(out, report);
         out.append(",\"version\":");
-        Json.string(out, info.version());
+        StatsJson.string(out, info.version());
         out.append(",\"uptime_seconds\":");
-        Json.number(out, stats.getUptimeSeconds());
+        out.append(StatsJson.number(stats.getUptimeSeconds()));
         out.append(",\"listen\":{");
         boolean first = true;
         for (ListenerHealth listener : info.listeners()) {
@@ -44,8 +45,8 @@ final class HealthDocuments {
                 out.append(',');
             }
             first = false;
-            Json.string(out, listener.name()).append(':');
-            Json.string(out, listener.address().orElse(""));
+            StatsJson.string(out, listener.name()).append(':');
+            StatsJson.string(out, listener.address().orElse(""));
         }
         out.append("},\"msg_total\":").append(Long.toUnsignedString(stats.getMsgTotal()));
         out.append(",\"frontends\":[");
@@ -55,7 +56,7 @@ final class HealthDocuments {
                 out.append(',');
             }
             out.append("{\"frontend_id\":");
-            Json.string(out, f.getFrontendId());
+            StatsJson.string(out, f.getFrontendId());
             out.append(",\"connected\":").append(f.getConnected());
             out.append(",\"connections_active\":").append(Long.toUnsignedString(f.getConnectionsActive()));
             out.append(",\"msg_req\":").append(Long.toUnsignedString(f.getMsgReq()));
@@ -80,11 +81,11 @@ final class HealthDocuments {
                 out.append(',');
             }
             first = false;
-            Json.string(out, c.name());
+            StatsJson.string(out, c.name());
             out.append(":{\"status\":\"").append(c.serving() ? "SERVING" : "NOT_SERVING").append('"');
             out.append(",\"critical\":").append(c.critical());
             out.append(",\"detail\":");
-            Json.string(out, c.detail());
+            StatsJson.string(out, c.detail());
             out.append('}');
         }
         out.append('}');

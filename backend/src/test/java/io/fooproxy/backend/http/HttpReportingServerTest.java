@@ -100,7 +100,7 @@ class HttpReportingServerTest {
         HttpResponse<String> response = get("/status");
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).startsWith("{\"status\":\"SERVING\",\"components\":{")
-                .contains("\"version\":\"1.2.3\"", "\"uptime_seconds\":42.500",
+                .contains("\"version\":\"1.2.3\"", "\"uptime_seconds\":42.5",
                         "\"listen\":{\"grpc\":\"127.0.0.1:9999\",\"http\":\"127.0.0.1:" + server.address().getPort() + "\"}",
                         "\"frontends\":[{\"frontend_id\":\"fe-1:8002\",\"connected\":true,\"connections_active\":4,");
     }

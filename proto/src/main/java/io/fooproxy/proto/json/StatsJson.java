@@ -99,7 +99,7 @@ public final class StatsJson {
     }
 
     /** Rates keep three decimals; JSON has no NaN or infinity, so those print as 0. */
-    static String number(double value) {
+    public static String number(double value) {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
             return "0";
         }
@@ -118,7 +118,8 @@ public final class StatsJson {
         return s.equals("-0") ? "0" : s;
     }
 
-    static void string(StringBuilder out, String value) {
+    /** Appends {@code value} as a JSON string; shared with the backend's other JSON documents. */
+    public static StringBuilder string(StringBuilder out, String value) {
         out.append('"');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
@@ -129,7 +130,8 @@ public final class StatsJson {
                 case '\r' -> out.append("\\r");
                 case '\t' -> out.append("\\t");
                 default -> {
-                    if (c < 0x20) {
+                    // U+2028/2029 are valid JSON but break JavaScript consumers that eval lines
+                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
                         out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
                     } else {
                         out.append(c);
@@ -137,6 +139,6 @@ public final class StatsJson {
                 }
             }
         }
-        out.append('"');
+        return out.append('"');
     }
 }
