@@ -53,7 +53,8 @@ public final class TelemetryIngestService extends TelemetryServiceGrpc.Telemetry
     private final HealthComponent frontendsHealth;
     private final Object lifecycle = new Object();
     private final Set<PublishStream> open = ConcurrentHashMap.newKeySet();
-    private boolean shuttingDown; // guarded by lifecycle
+    /** Written under lifecycle; read without it by every batch, which it stops from applying. */
+    private volatile boolean shuttingDown;
 
     public TelemetryIngestService(StatsAggregator aggregator, RecoveryManager recovery) {
         this.aggregator = requireNonNull(aggregator, "aggregator");
@@ -158,7 +159,7 @@ public final class TelemetryIngestService extends TelemetryServiceGrpc.Telemetry
         @Override
         public void onNext(TelemetryBatch batch) {
             synchronized (this) {
-                if (closed || draining) {
+                if (closed || draining || shuttingDown) {
                     return; // not applied, never acknowledged: the frontend resends it
                 }
                 String problem = BatchValidator.problem(batch, frontendId, incarnation);

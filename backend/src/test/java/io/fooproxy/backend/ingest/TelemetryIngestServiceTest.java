@@ -357,6 +357,11 @@ class TelemetryIngestServiceTest {
         await().atMost(WAIT).until(() -> b.aggregator.snapshot().getMsgReq() == 2);
 
         CompletableFuture<Boolean> ended = CompletableFuture.supplyAsync(() -> b.service.shutdown(WAIT));
+        // shutting down once a new stream is refused
+        AckRecorder probe = new AckRecorder();
+        b.publish(probe);
+        await().atMost(WAIT).until(() -> probe.error != null);
+        assertThat(probe.errorCode()).isEqualTo(Status.Code.UNAVAILABLE);
         out.onNext(batch(3)); // arrives while shutting down: the frontend will resend it
         await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> !ended.isDone());
         assertThat(rec.acks).isEmpty();
