@@ -9,6 +9,7 @@ import io.fooproxy.backend.grpc.BackendGrpcServer;
 import io.fooproxy.backend.grpc.GrpcHealthPublisher;
 import io.fooproxy.backend.grpc.StatsServiceImpl;
 import io.fooproxy.backend.http.HttpReportingServer;
+import io.fooproxy.backend.ingest.TelemetryIngestService;
 import io.fooproxy.backend.recovery.RecoveryManager;
 import java.io.IOException;
 import java.net.BindException;
@@ -22,11 +23,21 @@ import org.slf4j.LoggerFactory;
  * The backend's lifecycle, in the one order that keeps the numbers safe: restore recovery
  * data before anything can be served, persist from then on, then open gRPC and HTTP. Stopping
  * goes the other way and ends with the final persist.
+ *
+ * <p>On stop the telemetry streams are ended first, while the recovery writer still runs: every
+ * batch applied gets its acknowledgement once durable, the rest is resent by the frontends to
+ * the next incarnation. Nothing is acknowledged that the final persist would not hold, and
+ * nothing applied is lost (it is in the final persist, and a resend of it is a duplicate).
  */
 public final class Backend {
     private static final Logger log = LoggerFactory.getLogger(Backend.class);
 
-    /** How long open gRPC calls (telemetry streams, watches) get before they are cancelled. */
+    /**
+     * How long the telemetry streams get to have their last batches acknowledged: a durability
+     * wait takes at most the persist interval (at most 1 s).
+     */
+    static final Duration INGEST_DRAIN = Duration.ofSeconds(3);
+    /** How long the gRPC calls still open after that get before they are cancelled. */
     static final Duration GRPC_GRACE = Duration.ofSeconds(2);
 
     private final BackendConfig config;
@@ -34,6 +45,7 @@ public final class Backend {
     private final BackendGrpcServer grpc;
     private final GrpcHealthPublisher grpcHealth;
     private final StatsServiceImpl statsService;
+    private final TelemetryIngestService ingest;
     private final HttpReportingServer http;
     private final BackendHealth health;
     private final ScheduledExecutorService scheduler;
@@ -44,14 +56,16 @@ public final class Backend {
     private boolean serving; // guarded by this; start() completed
 
     public Backend(BackendConfig config, RecoveryManager recovery, BackendGrpcServer grpc,
-            GrpcHealthPublisher grpcHealth, StatsServiceImpl statsService, HttpReportingServer http,
-            BackendHealth health, ScheduledExecutorService scheduler, ListenerHealth grpcListener,
+            GrpcHealthPublisher grpcHealth, StatsServiceImpl statsService,
+            TelemetryIngestService ingest, HttpReportingServer http, BackendHealth health,
+            ScheduledExecutorService scheduler, ListenerHealth grpcListener,
             ListenerHealth httpListener) {
         this.config = requireNonNull(config, "config");
         this.recovery = requireNonNull(recovery, "recovery");
         this.grpc = requireNonNull(grpc, "grpc");
         this.grpcHealth = requireNonNull(grpcHealth, "grpcHealth");
         this.statsService = requireNonNull(statsService, "statsService");
+        this.ingest = requireNonNull(ingest, "ingest");
         this.http = requireNonNull(http, "http");
         this.health = requireNonNull(health, "health");
         this.scheduler = requireNonNull(scheduler, "scheduler");
@@ -98,8 +112,9 @@ public final class Backend {
     }
 
     /**
-     * Reports NOT_SERVING, stops accepting, ends the open calls, stops HTTP and persists one
-     * last time. Idempotent; safe after a failed start.
+     * Reports NOT_SERVING, ends the watch streams and the telemetry streams (after their last
+     * acknowledgements), stops gRPC and HTTP and persists one last time. Idempotent; safe after
+     * a failed start.
      */
     public synchronized void stop() {
         if (stopped) {
@@ -109,6 +124,10 @@ public final class Backend {
         health.markShuttingDown();
         grpcHealth.shutdown();
         statsService.completeAll();
+        if (!ingest.shutdown(INGEST_DRAIN)) {
+            log.warn("telemetry streams still waiting for durability after {} ms; cancelling them",
+                    INGEST_DRAIN.toMillis());
+        }
         if (!grpc.shutdown(GRPC_GRACE)) {
             log.warn("gRPC server did not terminate in time");
         }

@@ -172,10 +172,11 @@ public final class BackendModule extends AbstractModule {
     @Provides
     @Singleton
     Backend backend(BackendConfig config, RecoveryManager recovery, BackendGrpcServer grpc,
-            GrpcHealthPublisher grpcHealth, StatsServiceImpl statsService, HttpReportingServer http,
-            BackendHealth health, ScheduledExecutorService scheduler,
-            @Named("grpc") ListenerHealth grpcListener, @Named("http") ListenerHealth httpListener) {
-        return new Backend(config, recovery, grpc, grpcHealth, statsService, http, health, scheduler,
-                grpcListener, httpListener);
+            GrpcHealthPublisher grpcHealth, StatsServiceImpl statsService,
+            TelemetryIngestService ingest, HttpReportingServer http, BackendHealth health,
+            ScheduledExecutorService scheduler, @Named("grpc") ListenerHealth grpcListener,
+            @Named("http") ListenerHealth httpListener) {
+        return new Backend(config, recovery, grpc, grpcHealth, statsService, ingest, http, health,
+                scheduler, grpcListener, httpListener);
     }
 }

@@ -124,6 +124,46 @@ class BackendModuleTest {
     }
 
     @Test
+    void stopAcknowledgesAnOpenStreamsLastBatchThenEndsItSoTheFrontendResendsElsewhere() throws Exception {
+        Backend backend = start(config("127.0.0.1:0"));
+        ManagedChannel channel = channel(backend);
+        List<Long> acks = new CopyOnWriteArrayList<>();
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        StreamObserver<TelemetryBatch> publish = TelemetryServiceGrpc.newStub(channel).publish(new StreamObserver<>() {
+            @Override
+            public void onNext(BatchAck value) {
+                acks.add(value.getAckedThroughSequence());
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                errors.add(t);
+            }
+
+            @Override
+            public void onCompleted() {}
+        });
+        for (long seq = 1; seq <= 3; seq++) {
+            publish.onNext(TelemetryBatch.newBuilder().setFrontendId("fe-test").setIncarnation(7).setSequence(seq)
+                    .setWatermarkUnixMillis(System.currentTimeMillis())
+                    .setCounters(Counters.newBuilder().setRequests(1)).build());
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> get(backend, "/stats").body().contains("\"msg_req\":3,"));
+
+        backend.stop(); // the stream is still open: the frontend never half-closes it
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> !errors.isEmpty());
+        assertThat(acks).last().isEqualTo(3L);
+        io.grpc.Status status = io.grpc.Status.fromThrowable(errors.get(0));
+        assertThat(status.getCode()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE);
+        // ended by the ingest after its last ack, not cancelled by the server's shutdownNow
+        assertThat(status.getDescription()).contains("shutting down");
+        Stats restored = StatsServiceGrpc.newBlockingStub(channel(start(config("127.0.0.1:0"))))
+                .withDeadlineAfter(5, TimeUnit.SECONDS).getStats(GetStatsRequest.getDefaultInstance());
+        assertThat(restored.getMsgReq()).isEqualTo(3);
+    }
+
+    @Test
     void statsPrinterWritesToTheGivenStream() throws Exception {
         var injector = Guice.createInjector(Stage.PRODUCTION,
                 new BackendModule(config("127.0.0.1:0"), new PrintStream(stdout, true, StandardCharsets.UTF_8)));

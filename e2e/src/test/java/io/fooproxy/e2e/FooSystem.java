@@ -15,11 +15,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The real processes of one test: the reference Foo server, the backend and the frontend, each
@@ -69,10 +72,19 @@ final class FooSystem implements AutoCloseable {
     }
 
     JavaProcess startFrontendForwardingTo(int forwardPort, String... extraArgs) {
+        return startFrontend(forwardPort, grpcPort, extraArgs);
+    }
+
+    /** A frontend whose telemetry goes to {@code backendPort} instead of this system's backend. */
+    JavaProcess startFrontendWithBackendAt(int backendPort, String... extraArgs) {
+        return startFrontend(upstreamPort, backendPort, extraArgs);
+    }
+
+    private JavaProcess startFrontend(int forwardPort, int backendPort, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of(
                 "-listen", "127.0.0.1:" + proxyPort,
                 "-forward", "127.0.0.1:" + forwardPort,
-                "-backend", "127.0.0.1:" + grpcPort,
+                "-backend", "127.0.0.1:" + backendPort,
                 "-frontend-id", "e2e-frontend"));
         args.addAll(List.of(extraArgs));
         JavaProcess p = start("frontend", FooJars.frontend(), args);
@@ -85,6 +97,54 @@ final class FooSystem implements AutoCloseable {
         return tool(FooJars.testkit(), "client", "-connect", "127.0.0.1:" + proxyPort,
                 "-requests", Integer.toString(requestsPerConnection),
                 "-connections", Integer.toString(connections), "-depth", Integer.toString(depth));
+    }
+
+    /**
+     * Starts the testkit's load generator through the proxy as its own process: {@code
+     * connections} connections with up to {@code depth} REQs in flight each, {@code rate} REQs a
+     * second in all (0: as fast as answers come), for {@code seconds}. Read its result with
+     * {@link #awaitLoad}.
+     */
+    JavaProcess startLoad(int connections, int depth, int rate, int seconds, String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of("load", "-connect", "127.0.0.1:" + proxyPort,
+                "-connections", Integer.toString(connections), "-depth", Integer.toString(depth),
+                "-rate", Integer.toString(rate), "-duration", seconds + "s"));
+        args.addAll(List.of(extraArgs));
+        return start("load", FooJars.testkit(), args);
+    }
+
+    /** Waits for a load generator to finish and reads its one JSON result line. */
+    static LoadRun awaitLoad(JavaProcess load, Duration timeout) {
+        int exit = load.awaitExit(timeout).orElseThrow(() -> new AssertionError(
+                "the load generator did not finish within " + timeout + ": " + load.stderrText()));
+        List<String> lines = load.stdoutLines();
+        assertThat(lines).as("load result line; stderr: %s", load.stderrText()).isNotEmpty();
+        String json = lines.get(lines.size() - 1);
+        StatsLine result = new StatsLine(json);
+        return new LoadRun(exit, result.integer("requests_sent"), result.integer("answers_received"),
+                result.integer("errors"), result.number("answers_per_second"), json);
+    }
+
+    /**
+     * The live heap of a Java process in bytes: {@code jcmd <pid> GC.class_histogram} runs a
+     * full collection first and ends with the total of what survived it.
+     */
+    static long liveHeapBytes(JavaProcess process) {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "GC.class_histogram")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("jcmd finished").isTrue();
+            Matcher m = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$").matcher(out);
+            assertThat(m.find()).as("histogram total in jcmd output:%n%s", out).isTrue();
+            return Long.parseLong(m.group(1));
+        } catch (IOException e) {
+            throw new AssertionError("cannot run " + jcmd + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     /** Runs the stats CLI against the backend. */
@@ -164,4 +224,8 @@ final class FooSystem implements AutoCloseable {
     }
 
     record ToolRun(int exitCode, String stdout, String stderr) {}
+
+    /** A load generator's exact counts and its throughput during the measurement. */
+    record LoadRun(int exitCode, long requestsSent, long answersReceived, long errors,
+            double answersPerSecond, String json) {}
 }

@@ -29,6 +29,36 @@ record StatsLine(String json) {
         return integer("msg_ack") + integer("msg_nak");
     }
 
+    /**
+     * The nested object named {@code field} (e.g. the frontend's {@code "publisher"}), to read
+     * its fields without mistaking them for same-named ones elsewhere in the line.
+     */
+    StatsLine object(String field) {
+        String key = "\"" + field + "\":{";
+        int start = json.indexOf(key);
+        assertThat(start).as("object field %s in %s", field, json).isNotNegative();
+        start += key.length() - 1;
+        int depth = 0;
+        boolean inString = false;
+        for (int i = start; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{') {
+                depth++;
+            } else if (c == '}' && --depth == 0) {
+                return new StatsLine(json.substring(start, i + 1));
+            }
+        }
+        throw new AssertionError("unterminated object " + field + " in " + json);
+    }
+
     boolean isStatsObject() {
         return json.startsWith("{\"msg_total\":");
     }

@@ -15,6 +15,7 @@ import io.fooproxy.frontend.stats.StatsPrinter;
 import io.fooproxy.frontend.stats.StatsSource;
 import io.fooproxy.frontend.telemetry.BackendFirstStatsSource;
 import io.fooproxy.frontend.telemetry.BackendStatsClient;
+import io.fooproxy.frontend.telemetry.PublisherStatsSource;
 import io.fooproxy.frontend.telemetry.TelemetryAggregator;
 import io.fooproxy.frontend.telemetry.TelemetryPublisher;
 import io.fooproxy.frontend.telemetry.TelemetrySettings;
@@ -23,6 +24,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Wires the frontend. Starts nothing: {@link FrontendMain} starts the server it gets from here.
@@ -30,7 +32,7 @@ import java.util.List;
  * <p>The {@link TrafficSink} every relay and sniffer reports to ({@link #trafficSink}) feeds
  * both the local counters and the telemetry aggregator the publisher ships to the backend. The
  * figures printed on SIGUSR2 ({@link #statsSource}) are the backend's, or the local ones when
- * the backend cannot answer.
+ * the backend cannot answer, either way with this frontend's publisher figures added.
  */
 public final class FrontendModule extends AbstractModule {
     private final FrontendConfig config;
@@ -77,6 +79,13 @@ public final class FrontendModule extends AbstractModule {
         InetSocketAddress backend = config.backend().connectAddress();
         return NettyChannelBuilder.forAddress(backend.getHostString(), backend.getPort())
                 .usePlaintext()
+                // a backend that stops answering without closing the connection (frozen, or its
+                // host gone) would otherwise hold the telemetry stream forever: an unanswered
+                // ping closes the connection and the publisher resends on a new one. Pings go
+                // only after 20 s without a read (acks arrive far more often), above the 10 s
+                // the backend permits.
+                .keepAliveTime(20, TimeUnit.SECONDS)
+                .keepAliveTimeout(10, TimeUnit.SECONDS)
                 .build();
     }
 
@@ -91,8 +100,11 @@ public final class FrontendModule extends AbstractModule {
 
     @Provides
     @Singleton
-    StatsSource statsSource(ManagedChannel backend, LocalCounters localCounters) {
-        return new BackendFirstStatsSource(new BackendStatsClient(backend), localCounters);
+    StatsSource statsSource(ManagedChannel backend, LocalCounters localCounters,
+            TelemetryPublisher publisher) {
+        return new PublisherStatsSource(
+                new BackendFirstStatsSource(new BackendStatsClient(backend), localCounters),
+                publisher::status);
     }
 
     @Provides

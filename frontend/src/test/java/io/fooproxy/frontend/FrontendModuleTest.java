@@ -13,7 +13,7 @@ import io.fooproxy.frontend.sniff.TrafficSink;
 import io.fooproxy.frontend.stats.LocalCounters;
 import io.fooproxy.frontend.stats.StatsPrinter;
 import io.fooproxy.frontend.stats.StatsSource;
-import io.fooproxy.frontend.telemetry.BackendFirstStatsSource;
+import io.fooproxy.frontend.telemetry.PublisherStatsSource;
 import io.fooproxy.frontend.telemetry.TelemetryAggregator;
 import io.fooproxy.frontend.telemetry.TelemetryPublisher;
 import io.grpc.ManagedChannel;
@@ -34,7 +34,7 @@ class FrontendModuleTest {
         TelemetryAggregator.Drain drained = telemetry.drainAll();
         assertThat(drained.buckets().stream().mapToLong(TelemetryAggregator.Bucket::requests).sum()
                 + drained.totals().requests()).isEqualTo(1);
-        assertThat(injector.getInstance(StatsSource.class)).isInstanceOf(BackendFirstStatsSource.class);
+        assertThat(injector.getInstance(StatsSource.class)).isInstanceOf(PublisherStatsSource.class);
         assertThat(injector.getInstance(TelemetryPublisher.class)).isSameAs(injector.getInstance(TelemetryPublisher.class));
         injector.getInstance(ManagedChannel.class).shutdownNow();
         assertThat(injector.getInstance(FrontendServer.class)).isSameAs(injector.getInstance(FrontendServer.class));

@@ -12,6 +12,15 @@ import io.fooproxy.proto.telemetry.v1.TelemetryServiceGrpc;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * batches simply wait for the next one: at most one wait per stream, and at most one ack value
  * held back if the client is slow to read (see {@link PublishStream}).
  *
+ * <p>{@link #shutdown} ends every stream cleanly before the backend stops: no new batch is
+ * applied, everything already applied is acknowledged once durable, then the stream fails with
+ * UNAVAILABLE so that its frontend resends the rest to the next backend incarnation. Without
+ * it the server could only wait out its grace period and cancel the streams.
+ *
  * <p>Bad input fails only its own stream: empty frontend_id or sequence 0 (and the other checks
  * in {@link BatchValidator}) with INVALID_ARGUMENT; a new frontend_id beyond {@link
  * StatsAggregator#MAX_FRONTENDS} with RESOURCE_EXHAUSTED.
@@ -37,6 +51,10 @@ public final class TelemetryIngestService extends TelemetryServiceGrpc.Telemetry
     private final StatsAggregator aggregator;
     private final RecoveryManager recovery;
     private final HealthComponent frontendsHealth;
+    private final Object lifecycle = new Object();
+    private final Set<PublishStream> open = ConcurrentHashMap.newKeySet();
+    /** Written under lifecycle; read without it by every batch, which it stops from applying. */
+    private volatile boolean shuttingDown;
 
     public TelemetryIngestService(StatsAggregator aggregator, RecoveryManager recovery) {
         this.aggregator = requireNonNull(aggregator, "aggregator");
@@ -52,7 +70,52 @@ public final class TelemetryIngestService extends TelemetryServiceGrpc.Telemetry
         // both must be set before this method returns
         out.setOnReadyHandler(stream::onReady);
         out.setOnCancelHandler(stream::onCancel);
+        boolean refuse;
+        synchronized (lifecycle) {
+            refuse = shuttingDown;
+            if (!refuse) {
+                open.add(stream);
+            }
+        }
+        if (refuse) {
+            stream.refuse();
+        }
         return stream;
+    }
+
+    /**
+     * Ends every Publish stream for shutdown (call while the recovery writer still runs): new
+     * streams are refused and new batches ignored (their frontends resend them to the next
+     * incarnation), everything applied is acknowledged once durable, then each stream fails with
+     * UNAVAILABLE. Waits up to {@code timeout}; returns whether every stream ended. Idempotent.
+     */
+    public boolean shutdown(Duration timeout) {
+        requireNonNull(timeout, "timeout");
+        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+        List<PublishStream> streams;
+        synchronized (lifecycle) {
+            shuttingDown = true;
+            streams = new ArrayList<>(open);
+        }
+        for (PublishStream s : streams) {
+            s.drain();
+        }
+        boolean allEnded = true;
+        for (PublishStream s : streams) {
+            try {
+                s.ended.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                allEnded = false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        if (!streams.isEmpty()) {
+            log.info("telemetry: {} of {} stream(s) ended after their last acknowledgement",
+                    streams.stream().filter(s -> s.ended.isDone()).count(), streams.size());
+        }
+        return allEnded;
     }
 
     /** "frontends": not critical, serving while at least one frontend is connected. */
@@ -68,6 +131,8 @@ public final class TelemetryIngestService extends TelemetryServiceGrpc.Telemetry
      */
     private final class PublishStream implements StreamObserver<TelemetryBatch> {
         private final ServerCallStreamObserver<BatchAck> out;
+        /** Completes when this stream is closed, however. */
+        final CompletableFuture<Void> ended = new CompletableFuture<>();
 
         // guarded by this
         private String frontendId;
@@ -82,6 +147,10 @@ public final class TelemetryIngestService extends TelemetryServiceGrpc.Telemetry
         private boolean awaitingDurable;
         private boolean inboundDone;
         private boolean closed;
+        /** A batch is being applied outside the monitor. */
+        private boolean applying;
+        /** Shutting down: apply nothing more, end once everything applied is acknowledged. */
+        private boolean draining;
 
         PublishStream(ServerCallStreamObserver<BatchAck> out) {
             this.out = out;
@@ -90,8 +159,8 @@ public final class TelemetryIngestService extends TelemetryServiceGrpc.Telemetry
         @Override
         public void onNext(TelemetryBatch batch) {
             synchronized (this) {
-                if (closed) {
-                    return;
+                if (closed || draining || shuttingDown) {
+                    return; // not applied, never acknowledged: the frontend resends it
                 }
                 String problem = BatchValidator.problem(batch, frontendId, incarnation);
                 if (problem != null) {
@@ -100,6 +169,7 @@ public final class TelemetryIngestService extends TelemetryServiceGrpc.Telemetry
                     fail(Status.INVALID_ARGUMENT.withDescription(problem));
                     return;
                 }
+                applying = true;
             }
             ApplyOutcome outcome;
             try {
@@ -107,11 +177,13 @@ public final class TelemetryIngestService extends TelemetryServiceGrpc.Telemetry
             } catch (RuntimeException e) {
                 log.error("telemetry: cannot apply a batch of frontend {}", batch.getFrontendId(), e);
                 synchronized (this) {
+                    applying = false;
                     fail(Status.INTERNAL.withDescription("cannot apply the batch"));
                 }
                 return;
             }
             synchronized (this) {
+                applying = false;
                 if (outcome == ApplyOutcome.REJECTED_TOO_MANY_FRONTENDS) {
                     log.warn("telemetry: refusing frontend {}: already {} frontends known",
                             batch.getFrontendId(), StatsAggregator.MAX_FRONTENDS);
@@ -133,6 +205,7 @@ public final class TelemetryIngestService extends TelemetryServiceGrpc.Telemetry
                 }
                 handledThrough = Math.max(handledThrough, batch.getSequence());
                 awaitDurable();
+                endIfDrained();
             }
         }
 
@@ -140,7 +213,7 @@ public final class TelemetryIngestService extends TelemetryServiceGrpc.Telemetry
         public void onError(Throwable t) {
             synchronized (this) {
                 inboundDone = true;
-                closed = true;
+                markClosed();
                 unregister("stream failed: " + Status.fromThrowable(t));
             }
         }
@@ -158,11 +231,37 @@ public final class TelemetryIngestService extends TelemetryServiceGrpc.Telemetry
         synchronized void onReady() {
             sendAck();
             completeIfDone();
+            endIfDrained();
         }
 
         synchronized void onCancel() {
-            closed = true;
+            markClosed();
             unregister("stream cancelled");
+        }
+
+        /** A stream that arrived while shutting down: ended before it is used. */
+        synchronized void refuse() {
+            draining = true;
+            fail(Status.UNAVAILABLE.withDescription("the backend is shutting down"));
+        }
+
+        synchronized void drain() {
+            draining = true;
+            endIfDrained();
+        }
+
+        /**
+         * While draining: once nothing is being applied and everything applied is acknowledged,
+         * fail the stream so that the frontend reconnects (to the next incarnation) and resends
+         * whatever this one did not apply.
+         */
+        private void endIfDrained() {
+            if (!draining || closed || applying || awaitingDurable
+                    || ackedThrough < handledThrough) {
+                return; // the durability wait, or onReady, brings us back
+            }
+            fail(Status.UNAVAILABLE.withDescription("the backend is shutting down; "
+                    + "everything applied is acknowledged, resend the rest"));
         }
 
         /** Asks for durability of everything handled so far, unless a wait is outstanding. */
@@ -189,6 +288,7 @@ public final class TelemetryIngestService extends TelemetryServiceGrpc.Telemetry
             sendAck();
             awaitDurable();
             completeIfDone();
+            endIfDrained();
         }
 
         private void sendAck() {
@@ -199,7 +299,7 @@ public final class TelemetryIngestService extends TelemetryServiceGrpc.Telemetry
             try {
                 out.onNext(BatchAck.newBuilder().setAckedThroughSequence(ackedThrough).build());
             } catch (RuntimeException e) {
-                closed = true; // the call went away under us
+                markClosed(); // the call went away under us
                 unregister("cannot send an ack: " + e);
             }
         }
@@ -209,7 +309,7 @@ public final class TelemetryIngestService extends TelemetryServiceGrpc.Telemetry
             if (closed || !inboundDone || awaitingDurable || ackedThrough < handledThrough) {
                 return;
             }
-            closed = true;
+            markClosed();
             try {
                 out.onCompleted();
             } catch (RuntimeException e) {
@@ -221,13 +321,19 @@ public final class TelemetryIngestService extends TelemetryServiceGrpc.Telemetry
             if (closed) {
                 return;
             }
-            closed = true;
+            markClosed();
             try {
                 out.onError(status.asRuntimeException());
             } catch (RuntimeException e) {
                 log.debug("telemetry: failing a stream failed", e);
             }
             unregister(status.getCode() + ": " + status.getDescription());
+        }
+
+        private void markClosed() {
+            closed = true;
+            open.remove(this);
+            ended.complete(null);
         }
 
         private void unregister(String why) {

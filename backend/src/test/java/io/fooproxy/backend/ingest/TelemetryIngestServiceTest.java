@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -342,6 +343,75 @@ class TelemetryIngestServiceTest {
         Stats s = b.aggregator.snapshot();
         assertThat(s.getFrontends(0).getConnected()).isFalse();
         assertThat(s.getRequestRate1S()).isEqualTo(1000.0); // [T-1000, T): no longer held back
+    }
+
+    @Test
+    void shutdownAcknowledgesWhatWasAppliedOnceDurableThenEndsTheStreamAndIgnoresTheRest()
+            throws Exception {
+        Backend b = new Backend(file(), false); // nothing becomes durable yet
+        List<Long> onDiskAtAck = new CopyOnWriteArrayList<>();
+        AckRecorder rec = new AckRecorder(seq -> onDiskAtAck.add(requestsOnDisk(file())));
+        StreamObserver<TelemetryBatch> out = b.publish(rec);
+        out.onNext(batch(1));
+        out.onNext(batch(2));
+        await().atMost(WAIT).until(() -> b.aggregator.snapshot().getMsgReq() == 2);
+
+        CompletableFuture<Boolean> ended = CompletableFuture.supplyAsync(() -> b.service.shutdown(WAIT));
+        // shutting down once a new stream is refused
+        AckRecorder probe = new AckRecorder();
+        b.publish(probe);
+        await().atMost(WAIT).until(() -> probe.error != null);
+        assertThat(probe.errorCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        out.onNext(batch(3)); // arrives while shutting down: the frontend will resend it
+        await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> !ended.isDone());
+        assertThat(rec.acks).isEmpty();
+        assertThat(rec.error).isNull();
+
+        b.recovery.start();
+        assertThat(ended.get(10, TimeUnit.SECONDS)).isTrue();
+        await().atMost(WAIT).until(() -> rec.error != null);
+        assertThat(rec.errorCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(rec.lastAck()).isEqualTo(2);
+        assertThat(onDiskAtAck).allSatisfy(onDisk -> assertThat(onDisk).isEqualTo(2));
+        assertThat(b.aggregator.snapshot().getMsgReq()).isEqualTo(2);
+        assertThat(b.aggregator.connectedFrontendCount()).isZero();
+
+        // a stream opened now is refused at once and applies nothing
+        AckRecorder late = new AckRecorder();
+        b.publish(late).onNext(batch(3));
+        await().atMost(WAIT).until(() -> late.error != null);
+        assertThat(late.errorCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(b.aggregator.snapshot().getMsgReq()).isEqualTo(2);
+        assertThat(b.service.shutdown(Duration.ZERO)).isTrue();
+
+        // the next incarnation counts the resent batches exactly once
+        b.stop();
+        Backend next = new Backend(file(), true);
+        AckRecorder again = new AckRecorder();
+        StreamObserver<TelemetryBatch> resend = next.publish(again);
+        for (long seq = 1; seq <= 3; seq++) {
+            resend.onNext(batch(seq));
+        }
+        await().atMost(WAIT).until(() -> again.lastAck() == 3);
+        Stats s = next.aggregator.snapshot();
+        assertThat(s.getMsgReq()).isEqualTo(3);
+        assertThat(s.getFrontends(0).getBatchesDuplicate()).isEqualTo(2);
+    }
+
+    @Test
+    void shutdownWithoutStreamsReturnsAtOnceAndAHalfClosedStreamStillCompletes() throws Exception {
+        Backend idle = new Backend(file(), true);
+        assertThat(idle.service.shutdown(Duration.ofMillis(1))).isTrue();
+
+        Backend b = new Backend(dir.resolve("other.json"), true);
+        AckRecorder rec = new AckRecorder();
+        StreamObserver<TelemetryBatch> out = b.publish(rec);
+        out.onNext(batch(1));
+        await().atMost(WAIT).until(() -> rec.lastAck() == 1);
+        out.onCompleted();
+        await().atMost(WAIT).until(() -> rec.completed);
+        assertThat(b.service.shutdown(WAIT)).isTrue();
+        assertThat(rec.error).isNull();
     }
 
     @Test

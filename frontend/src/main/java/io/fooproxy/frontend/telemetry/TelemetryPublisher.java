@@ -42,9 +42,11 @@ import org.slf4j.LoggerFactory;
  * <p>Memory is bounded for an outage of any length: at most {@code maxInFlightBatches} batches
  * are sent and unacknowledged (they are never altered: the backend may already have applied
  * them), one more at {@link #close}; whatever cannot be sent yet stays in a pending aggregate
- * whose buckets older than {@code bucketRetention} are merged into totals-only counters, capped
- * at {@code maxPendingBuckets}. A batch is only handed to gRPC while the stream
- * {@code isReady()}, so gRPC buffers at most one batch beyond its flow-control window.
+ * whose buckets older than {@code bucketRetention} are merged into totals-only counters. The
+ * 1 ms buckets held in all (pending plus unacknowledged) never exceed {@code maxBufferedBuckets}:
+ * the pending aggregate gets what the unacknowledged batches leave of it. A batch is only
+ * handed to gRPC while the stream {@code isReady()}, so gRPC buffers at most one batch beyond
+ * its flow-control window.
  */
 public final class TelemetryPublisher implements AutoCloseable {
 
@@ -70,6 +72,12 @@ public final class TelemetryPublisher implements AutoCloseable {
     private final PendingAggregate pending = new PendingAggregate();
     private final ArrayDeque<InFlight> unacked = new ArrayDeque<>();
     private long unackedBuckets;
+    /**
+     * Where the data now pending may begin: the watermark before the drain that made the
+     * pending aggregate non-empty (every message in it is stamped at or after it); -1 while
+     * nothing is pending.
+     */
+    private long pendingSinceMillis = -1;
     private long nextSequence = 1;
     private long ackedThrough;
     private long watermark;
@@ -144,9 +152,10 @@ public final class TelemetryPublisher implements AutoCloseable {
     /** A consistent snapshot of the publisher's figures; callable from any thread. */
     public PublisherStatus status() {
         Snapshot s = snapshot;
-        long age = s.oldestCutMillis < 0 ? 0 : Math.max(0, clock.millis() - s.oldestCutMillis);
-        return new PublisherStatus(s.state, s.sent, s.acked, s.resent, s.bufferedBuckets, age,
-                s.unackedBatches, s.lastSequence, s.ackedThrough, s.watermark, s.lastError);
+        long age = s.oldestDataMillis < 0 ? 0 : Math.max(0, clock.millis() - s.oldestDataMillis);
+        return new PublisherStatus(settings.frontendId(), s.state, s.sent, s.acked, s.resent,
+                s.bufferedBuckets, settings.maxBufferedBuckets(), age, s.unackedBatches,
+                s.lastSequence, s.ackedThrough, s.watermark, s.lastError);
     }
 
     /** {@link #close(Duration)} with {@link #DEFAULT_CLOSE_TIMEOUT}. */
@@ -275,11 +284,18 @@ public final class TelemetryPublisher implements AutoCloseable {
     }
 
     private void absorb(Drain drain) {
+        boolean wasEmpty = pending.isEmpty();
         pending.add(drain);
+        if (wasEmpty && !pending.isEmpty()) {
+            pendingSinceMillis = watermark;
+        }
         watermark = Math.max(watermark, drain.watermarkMillis());
         activeConnections = drain.activeConnections();
         long cutoff = clock.millis() - settings.bucketRetention().toMillis();
-        int merged = pending.compact(cutoff, settings.maxPendingBuckets());
+        // Unacknowledged batches cannot shrink (the backend may have applied them already):
+        // the pending buckets get what they leave of the cap.
+        int room = (int) Math.max(0, settings.maxBufferedBuckets() - unackedBuckets);
+        int merged = pending.compact(cutoff, room);
         if (merged > 0) {
             log.debug("telemetry: merged {} pending bucket(s) into totals-only counters", merged);
         }
@@ -293,6 +309,7 @@ public final class TelemetryPublisher implements AutoCloseable {
 
     private void cut() {
         long now = clock.millis();
+        long oldestData = oldestDataMillis();
         TelemetryBatch.Builder b = TelemetryBatch.newBuilder()
                 .setFrontendId(settings.frontendId())
                 .setIncarnation(incarnation)
@@ -305,10 +322,12 @@ public final class TelemetryPublisher implements AutoCloseable {
                 .setBatchesAcked(batchesAcked)
                 .setBatchesResent(batchesResent)
                 .setBufferedBuckets(unackedBuckets + buckets)
-                .setOldestUnackedAgeMillis(unacked.isEmpty()
-                        ? 0 : Math.max(0, now - unacked.peekFirst().cutMillis))
+                .setOldestUnackedAgeMillis(oldestData < 0 ? 0 : Math.max(0, now - oldestData))
                 .setStartedUnixMillis(startedUnixMillis));
-        unacked.addLast(new InFlight(b.build(), now, buckets));
+        // a batch with no data (a heartbeat) is as old as its cut
+        long dataSince = pendingSinceMillis < 0 ? now : pendingSinceMillis;
+        pendingSinceMillis = -1;
+        unacked.addLast(new InFlight(b.build(), dataSince, buckets));
         unackedBuckets += buckets;
         nextSequence++;
         reportedActive = activeConnections;
@@ -497,10 +516,18 @@ public final class TelemetryPublisher implements AutoCloseable {
         }
     }
 
-    private void publishStatus() {
+    /**
+     * Since when the oldest data not yet acknowledged may stem: the oldest unacknowledged
+     * batch's, or else the pending data's; -1 when there is none.
+     */
+    private long oldestDataMillis() {
         InFlight oldest = unacked.peekFirst();
+        return oldest != null ? oldest.dataSinceMillis : pendingSinceMillis;
+    }
+
+    private void publishStatus() {
         snapshot = new Snapshot(connectionState, batchesSent, batchesAcked, batchesResent,
-                unackedBuckets + pending.bucketCount(), oldest == null ? -1 : oldest.cutMillis,
+                unackedBuckets + pending.bucketCount(), oldestDataMillis(),
                 unacked.size(), nextSequence - 1, ackedThrough, watermark, lastError);
     }
 
@@ -583,19 +610,20 @@ public final class TelemetryPublisher implements AutoCloseable {
     private static final class InFlight {
         final TelemetryBatch batch;
         final long sequence;
-        final long cutMillis;
+        /** The earliest instant its data may stem from (its cut, for a batch without data). */
+        final long dataSinceMillis;
         final int buckets;
         int sends;
 
-        InFlight(TelemetryBatch batch, long cutMillis, int buckets) {
+        InFlight(TelemetryBatch batch, long dataSinceMillis, int buckets) {
             this.batch = batch;
             this.sequence = batch.getSequence();
-            this.cutMillis = cutMillis;
+            this.dataSinceMillis = dataSinceMillis;
             this.buckets = buckets;
         }
     }
 
     private record Snapshot(BackendConnectionState state, long sent, long acked, long resent,
-            long bufferedBuckets, long oldestCutMillis, int unackedBatches, long lastSequence,
+            long bufferedBuckets, long oldestDataMillis, int unackedBatches, long lastSequence,
             long ackedThrough, long watermark, String lastError) {}
 }

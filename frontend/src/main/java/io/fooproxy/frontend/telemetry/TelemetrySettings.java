@@ -18,7 +18,9 @@ import java.time.Duration;
  * @param bucketRetention pending (not yet sent) 1 ms buckets older than this, relative to now,
  *     are merged into totals-only counters: the backend's longest window is 10 s, so they
  *     could no longer count toward any rate
- * @param maxPendingBuckets hard cap on pending buckets, whatever the clock does
+ * @param maxBufferedBuckets hard cap on the 1 ms buckets held for the backend (pending plus in
+ *     unacknowledged batches), whatever the clock does and however long the outage: beyond it
+ *     the oldest pending buckets are merged into totals-only counters
  * @param ackTimeout a stream that has unacknowledged batches and makes no progress for this long
  *     is cancelled and re-established (a wedged connection would otherwise hold them forever)
  */
@@ -30,7 +32,7 @@ public record TelemetrySettings(
         Duration backoffMax,
         int maxInFlightBatches,
         Duration bucketRetention,
-        int maxPendingBuckets,
+        int maxBufferedBuckets,
         Duration ackTimeout) {
 
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(50);
@@ -39,7 +41,7 @@ public record TelemetrySettings(
     public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_IN_FLIGHT_BATCHES = 64;
     public static final Duration DEFAULT_BUCKET_RETENTION = Duration.ofSeconds(10);
-    public static final int DEFAULT_MAX_PENDING_BUCKETS = 10_000;
+    public static final int DEFAULT_MAX_BUFFERED_BUCKETS = 10_000;
     public static final Duration DEFAULT_ACK_TIMEOUT = Duration.ofSeconds(30);
 
     public TelemetrySettings {
@@ -65,9 +67,9 @@ public record TelemetrySettings(
             throw new IllegalArgumentException("maxInFlightBatches: must be at least 1, got "
                     + maxInFlightBatches);
         }
-        if (maxPendingBuckets < 1) {
-            throw new IllegalArgumentException("maxPendingBuckets: must be at least 1, got "
-                    + maxPendingBuckets);
+        if (maxBufferedBuckets < 1) {
+            throw new IllegalArgumentException("maxBufferedBuckets: must be at least 1, got "
+                    + maxBufferedBuckets);
         }
     }
 
@@ -76,42 +78,42 @@ public record TelemetrySettings(
         return new TelemetrySettings(frontendId, DEFAULT_FLUSH_INTERVAL,
                 DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_BACKOFF_MIN, DEFAULT_BACKOFF_MAX,
                 DEFAULT_MAX_IN_FLIGHT_BATCHES, DEFAULT_BUCKET_RETENTION,
-                DEFAULT_MAX_PENDING_BUCKETS, DEFAULT_ACK_TIMEOUT);
+                DEFAULT_MAX_BUFFERED_BUCKETS, DEFAULT_ACK_TIMEOUT);
     }
 
     public TelemetrySettings withFlushInterval(Duration value) {
         return new TelemetrySettings(frontendId, value, heartbeatInterval, backoffMin, backoffMax,
-                maxInFlightBatches, bucketRetention, maxPendingBuckets, ackTimeout);
+                maxInFlightBatches, bucketRetention, maxBufferedBuckets, ackTimeout);
     }
 
     public TelemetrySettings withHeartbeatInterval(Duration value) {
         return new TelemetrySettings(frontendId, flushInterval, value, backoffMin, backoffMax,
-                maxInFlightBatches, bucketRetention, maxPendingBuckets, ackTimeout);
+                maxInFlightBatches, bucketRetention, maxBufferedBuckets, ackTimeout);
     }
 
     public TelemetrySettings withBackoff(Duration min, Duration max) {
         return new TelemetrySettings(frontendId, flushInterval, heartbeatInterval, min, max,
-                maxInFlightBatches, bucketRetention, maxPendingBuckets, ackTimeout);
+                maxInFlightBatches, bucketRetention, maxBufferedBuckets, ackTimeout);
     }
 
     public TelemetrySettings withMaxInFlightBatches(int value) {
         return new TelemetrySettings(frontendId, flushInterval, heartbeatInterval, backoffMin,
-                backoffMax, value, bucketRetention, maxPendingBuckets, ackTimeout);
+                backoffMax, value, bucketRetention, maxBufferedBuckets, ackTimeout);
     }
 
     public TelemetrySettings withBucketRetention(Duration value) {
         return new TelemetrySettings(frontendId, flushInterval, heartbeatInterval, backoffMin,
-                backoffMax, maxInFlightBatches, value, maxPendingBuckets, ackTimeout);
+                backoffMax, maxInFlightBatches, value, maxBufferedBuckets, ackTimeout);
     }
 
-    public TelemetrySettings withMaxPendingBuckets(int value) {
+    public TelemetrySettings withMaxBufferedBuckets(int value) {
         return new TelemetrySettings(frontendId, flushInterval, heartbeatInterval, backoffMin,
                 backoffMax, maxInFlightBatches, bucketRetention, value, ackTimeout);
     }
 
     public TelemetrySettings withAckTimeout(Duration value) {
         return new TelemetrySettings(frontendId, flushInterval, heartbeatInterval, backoffMin,
-                backoffMax, maxInFlightBatches, bucketRetention, maxPendingBuckets, value);
+                backoffMax, maxInFlightBatches, bucketRetention, maxBufferedBuckets, value);
     }
 
     private static void positive(String key, Duration value) {

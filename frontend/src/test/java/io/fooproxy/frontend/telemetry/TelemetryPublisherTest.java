@@ -211,7 +211,7 @@ class TelemetryPublisherTest {
         // No server at all on this name.
         MutableClock clock = new MutableClock(T0);
         TelemetryAggregator agg = new TelemetryAggregator(clock);
-        TelemetryPublisher pub = publisher(fast().withMaxPendingBuckets(500), agg, clock);
+        TelemetryPublisher pub = publisher(fast().withMaxBufferedBuckets(500), agg, clock);
         pub.start();
 
         long start = T0 + 10;
@@ -264,6 +264,70 @@ class TelemetryPublisherTest {
             assertThat(pub.status().unackedBatches()).isZero();
         });
         assertThat(backend.streamsOpened.get()).isEqualTo(1);
+    }
+
+    @Test
+    void bufferedBucketsStayWithinTheCapCountingThoseInUnackedBatches() {
+        grpc.startServer(backend);
+        backend.acking = false;
+        MutableClock clock = new MutableClock(T0);
+        TelemetryAggregator agg = new TelemetryAggregator(clock);
+        TelemetryPublisher pub = publisher(fast().withMaxBufferedBuckets(100), agg, clock);
+        pub.start();
+
+        long ms = T0 + 1;
+        for (int round = 0; round < 5; round++) {
+            writeOnePerMillisecond(agg, clock, ms, 30, MessageType.REQ);
+            ms += 31;
+            awaitDrained(pub, clock.advance(1));
+            // in flight and never acknowledged, yet they count toward the cap
+            assertThat(pub.status().bufferedBuckets()).isLessThanOrEqualTo(100);
+            assertThat(pub.status().maxBufferedBuckets()).isEqualTo(100);
+        }
+        await().atMost(WAIT).until(() -> pub.status().unackedBatches() >= 4);
+        assertThat(pub.status().bufferedBuckets()).isEqualTo(100);
+
+        backend.acking = true;
+        backend.ackOpenStreams();
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(backend.uniqueRequests()).isEqualTo(150);
+            assertThat(pub.status().unackedBatches()).isZero();
+        });
+        long buckets = backend.unique().values().stream()
+                .mapToLong(TelemetryBatch::getBucketsCount).sum();
+        assertThat(buckets).isEqualTo(100);
+        assertThat(pub.status().bufferedBuckets()).isZero();
+    }
+
+    @Test
+    void oldestUnackedAgeCountsDataHeldWhileTheBackendIsDown() throws Exception {
+        grpc.startServer(backend);
+        MutableClock clock = new MutableClock(T0);
+        TelemetryAggregator agg = new TelemetryAggregator(clock);
+        TelemetryPublisher pub = publisher(fast(), agg, clock);
+        pub.start();
+        await().atMost(WAIT).until(() -> pub.status().connectionState() == BackendConnectionState.CONNECTED
+                && pub.status().lastSequence() >= 1 && pub.status().unackedBatches() == 0);
+        grpc.stopServer();
+        await().atMost(WAIT).until(() ->
+                pub.status().connectionState() != BackendConnectionState.CONNECTED);
+
+        // nothing was ever cut from this data (no stream): it waits in the pending aggregate
+        clock.set(T0 + 1000);
+        agg.onMessage(MessageType.REQ);
+        awaitDrained(pub, clock.advance(1));
+        clock.set(T0 + 6000);
+
+        // seen at T0 + 1000 at the latest after the watermark T0: 5 to 6 s old
+        assertThat(pub.status().oldestUnackedAgeMillis()).isBetween(5_000L, 6_000L);
+        assertThat(pub.status().bufferedBuckets()).isEqualTo(1);
+
+        grpc.startServer(backend);
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(backend.uniqueRequests()).isEqualTo(1);
+            assertThat(pub.status().oldestUnackedAgeMillis()).isZero();
+            assertThat(pub.status().bufferedBuckets()).isZero();
+        });
     }
 
     @Test

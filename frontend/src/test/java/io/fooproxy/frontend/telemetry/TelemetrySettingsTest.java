@@ -18,7 +18,7 @@ class TelemetrySettingsTest {
         assertThat(s.backoffMax()).isEqualTo(Duration.ofSeconds(5));
         assertThat(s.maxInFlightBatches()).isEqualTo(64);
         assertThat(s.bucketRetention()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(s.maxPendingBuckets()).isEqualTo(10_000);
+        assertThat(s.maxBufferedBuckets()).isEqualTo(10_000);
         assertThat(s.ackTimeout()).isEqualTo(Duration.ofSeconds(30));
     }
 
@@ -35,8 +35,8 @@ class TelemetrySettingsTest {
                 .hasMessageStartingWith("backoffMax:");
         assertThatThrownBy(() -> s.withMaxInFlightBatches(0))
                 .hasMessageStartingWith("maxInFlightBatches:");
-        assertThatThrownBy(() -> s.withMaxPendingBuckets(0))
-                .hasMessageStartingWith("maxPendingBuckets:");
+        assertThatThrownBy(() -> s.withMaxBufferedBuckets(0))
+                .hasMessageStartingWith("maxBufferedBuckets:");
         assertThatThrownBy(() -> s.withAckTimeout(Duration.ofMillis(-1)))
                 .hasMessageStartingWith("ackTimeout:");
     }

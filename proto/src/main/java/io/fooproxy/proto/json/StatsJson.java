@@ -1,6 +1,7 @@
 package io.fooproxy.proto.json;
 
 import io.fooproxy.proto.stats.v1.FrontendStats;
+import io.fooproxy.proto.stats.v1.PublisherStats;
 import io.fooproxy.proto.stats.v1.Stats;
 import java.util.Locale;
 
@@ -52,6 +53,11 @@ public final class StatsJson {
             }
             out.append("],");
         }
+        if (s.hasPublisher()) {
+            out.append("\"publisher\":");
+            publisher(out, s.getPublisher());
+            out.append(',');
+        }
         out.setLength(out.length() - 1); // the last comma
         out.append('}');
         return out.toString();
@@ -81,6 +87,34 @@ public final class StatsJson {
         field(out, "oldest_unacked_age_millis", f.getOldestUnackedAgeMillis());
         out.setLength(out.length() - 1);
         out.append('}');
+    }
+
+    private static void publisher(StringBuilder out, PublisherStats p) {
+        out.append('{');
+        field(out, "frontend_id", p.getFrontendId());
+        field(out, "backend_connection", connection(p.getBackendConnection()));
+        field(out, "batches_sent", p.getBatchesSent());
+        field(out, "batches_acked", p.getBatchesAcked());
+        field(out, "batches_resent", p.getBatchesResent());
+        field(out, "unacked_batches", p.getUnackedBatches());
+        field(out, "buffered_buckets", p.getBufferedBuckets());
+        field(out, "max_buffered_buckets", p.getMaxBufferedBuckets());
+        field(out, "oldest_unacked_age_millis", p.getOldestUnackedAgeMillis());
+        field(out, "last_sequence", p.getLastSequence());
+        field(out, "acked_through_sequence", p.getAckedThroughSequence());
+        field(out, "last_error", p.getLastError());
+        out.setLength(out.length() - 1);
+        out.append('}');
+    }
+
+    /** "connected", "connecting", "disconnected", or "unknown" for a value this build lacks. */
+    static String connection(PublisherStats.ConnectionState state) {
+        return switch (state) {
+            case CONNECTED -> "connected";
+            case CONNECTING -> "connecting";
+            case DISCONNECTED -> "disconnected";
+            case CONNECTION_STATE_UNSPECIFIED, UNRECOGNIZED -> "unknown";
+        };
     }
 
     private static void field(StringBuilder out, String name, long value) {

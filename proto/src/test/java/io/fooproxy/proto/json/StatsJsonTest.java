@@ -3,6 +3,7 @@ package io.fooproxy.proto.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fooproxy.proto.stats.v1.FrontendStats;
+import io.fooproxy.proto.stats.v1.PublisherStats;
 import io.fooproxy.proto.stats.v1.Stats;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +46,56 @@ class StatsJsonTest {
         assertThat(json).contains("\"backend_error\":\"UNAVAILABLE: \\\"io\\\"\\n\"");
         assertThat(json).contains("\"frontends\":[{\"frontend_id\":\"fe-1\",\"connected\":true,\"msg_req\":7,");
         assertThat(json).endsWith("}]}");
+    }
+
+    @Test
+    void publisherFiguresFollowEverythingElseAsOneNestedObject() {
+        Stats stats = Stats.newBuilder()
+                .setMsgTotal(3).setMsgReq(2).setMsgAck(1)
+                .setSource("frontend-local")
+                .setBackendError("UNAVAILABLE")
+                .setPublisher(PublisherStats.newBuilder()
+                        .setFrontendId("fe-1")
+                        .setBackendConnection(PublisherStats.ConnectionState.CONNECTING)
+                        .setBatchesSent(40).setBatchesAcked(38).setBatchesResent(2)
+                        .setUnackedBatches(2).setBufferedBuckets(75).setMaxBufferedBuckets(10_000)
+                        .setOldestUnackedAgeMillis(120).setLastSequence(40).setAckedThroughSequence(38)
+                        .setLastError("UNAVAILABLE: \"gone\""))
+                .build();
+
+        String json = StatsJson.toJson(stats);
+
+        assertThat(json).startsWith("{\"msg_total\":3,\"msg_req\":2,\"msg_ack\":1,\"msg_nak\":0,"
+                + "\"request_rate_1s\":0,\"request_rate_10s\":0,\"response_rate_1s\":0,\"response_rate_10s\":0,");
+        assertThat(json).endsWith(",\"source\":\"frontend-local\",\"backend_error\":\"UNAVAILABLE\","
+                + "\"publisher\":{\"frontend_id\":\"fe-1\",\"backend_connection\":\"connecting\","
+                + "\"batches_sent\":40,\"batches_acked\":38,\"batches_resent\":2,\"unacked_batches\":2,"
+                + "\"buffered_buckets\":75,\"max_buffered_buckets\":10000,\"oldest_unacked_age_millis\":120,"
+                + "\"last_sequence\":40,\"acked_through_sequence\":38,"
+                + "\"last_error\":\"UNAVAILABLE: \\\"gone\\\"\"}}");
+    }
+
+    @Test
+    void publisherComesAfterTheFrontendsAndIsLeftOutWhenUnset() {
+        Stats withBoth = Stats.newBuilder()
+                .addFrontends(FrontendStats.newBuilder().setFrontendId("fe-1"))
+                .setPublisher(PublisherStats.newBuilder().setFrontendId("fe-1")
+                        .setBackendConnection(PublisherStats.ConnectionState.CONNECTED))
+                .build();
+
+        String json = StatsJson.toJson(withBoth);
+
+        assertThat(json.indexOf("\"publisher\":")).isGreaterThan(json.indexOf("\"frontends\":"));
+        assertThat(json).contains("}],\"publisher\":{\"frontend_id\":\"fe-1\",\"backend_connection\":\"connected\",");
+        assertThat(StatsJson.toJson(Stats.newBuilder().setMsgReq(1).build())).doesNotContain("publisher");
+    }
+
+    @Test
+    void connectionStatesPrintAsLowerCaseWords() {
+        assertThat(StatsJson.connection(PublisherStats.ConnectionState.DISCONNECTED)).isEqualTo("disconnected");
+        assertThat(StatsJson.connection(PublisherStats.ConnectionState.CONNECTION_STATE_UNSPECIFIED))
+                .isEqualTo("unknown");
+        assertThat(StatsJson.connection(PublisherStats.ConnectionState.UNRECOGNIZED)).isEqualTo("unknown");
     }
 
     @Test
