@@ -60,11 +60,9 @@ class SupervisordE2ETest {
         Run started = script("deploy/run");
         assertThat(started.exit).as(started.output).isZero();
         assertThat(started.output).contains("foo-proxy is running", "127.0.0.1:" + proxyPort, "deploy/stop");
-        // deploy/run returns once /health serves, which can be before supervisord's startsecs
-        // (3 s) have passed and it calls the programs RUNNING rather than STARTING
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(ctl("status").output)
-                .containsPattern("backend\\s+RUNNING").containsPattern("frontend\\s+RUNNING")
-                .containsPattern("upstream\\s+RUNNING"));
+        // deploy/run returns only once supervisord calls every program RUNNING (up for startsecs)
+        assertThat(ctl("status").output).containsPattern("backend\\s+RUNNING")
+                .containsPattern("frontend\\s+RUNNING").containsPattern("upstream\\s+RUNNING");
 
         assertThat(client(100, 2).stdout()).endsWith("OK!");
         awaitRequests(200);
