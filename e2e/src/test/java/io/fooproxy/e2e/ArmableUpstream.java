@@ -13,6 +13,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -55,8 +56,13 @@ final class ArmableUpstream implements AutoCloseable {
     private final LongAdder answered = new LongAdder();
 
     ArmableUpstream() {
+        this(Duration.ZERO);
+    }
+
+    /** @param answerDelay how long the reference server waits before each answer */
+    ArmableUpstream(Duration answerDelay) {
         Transport transport = Transport.nio();
-        config = ServerConfig.loopback(0).withMaxLineBytes(1 << 30).withSeed(42);
+        config = ServerConfig.loopback(0).withMaxLineBytes(1 << 30).withSeed(42).withDelay(answerDelay);
         group = transport.newEventLoopGroup(2, "armable-upstream");
         server = new ServerBootstrap()
                 .group(group)
