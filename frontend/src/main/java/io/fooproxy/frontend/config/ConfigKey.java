@@ -24,7 +24,7 @@ public enum ConfigKey {
             "client connections open at once; more are accepted and closed at once"),
     MAX_CONNECTIONS_PER_IP("max-connections-per-ip", "N", "1000", true,
             "client connections open at once from one address; more are accepted and closed at once"),
-    CLIENT_IDLE_TIMEOUT("client-idle-timeout", "DURATION", "60s", true,
+    CLIENT_IDLE_TIMEOUT("client-idle-timeout", "DURATION", "1m", true,
             "close a client that completes no line and takes no answer for this long (unless it waits for the upstream)"),
     UPSTREAM_IDLE_TIMEOUT("upstream-idle-timeout", "DURATION", "30s", true,
             "close a pair whose upstream sends and takes nothing for this long while a REQ awaits its answer"),
