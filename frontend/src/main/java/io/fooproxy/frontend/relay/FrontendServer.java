@@ -9,7 +9,6 @@ import io.fooproxy.frontend.config.LiveSettings;
 import io.fooproxy.frontend.limits.AddressTable;
 import io.fooproxy.frontend.limits.AdmissionHandler;
 import io.fooproxy.frontend.limits.LimitsReport;
-import io.fooproxy.frontend.limits.TokenBucket;
 import io.fooproxy.frontend.sniff.Direction;
 import io.fooproxy.frontend.sniff.LineScanner;
 import io.fooproxy.frontend.sniff.SniffHandler;
@@ -124,9 +123,10 @@ public final class FrontendServer {
                         // this connection keeps the line length and connect timeout in force now
                         Limits limits = settings.limits();
                         int maxLineLength = limits.maxLineLength();
-                        AddressTable.Entry address = ch.attr(AdmissionHandler.ADDRESS_ENTRY).get();
-                        ConnectionGuard guard = new ConnectionGuard(settings, limitCounters,
-                                address != null ? address.quota() : new TokenBucket(), maxLineLength);
+                        AddressTable.Entry address = requireNonNull(ch.attr(AdmissionHandler.ADDRESS_ENTRY).get(),
+                                "a client the admission handler did not admit");
+                        ConnectionGuard guard = new ConnectionGuard(settings, limitCounters, address.quota(),
+                                maxLineLength);
                         Bootstrap upstream = upstreamTemplate.clone()
                                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) limits.connectTimeout().toMillis());
                         ch.pipeline().addLast(ConnectionCountingHandler.NAME, connectionCounter);
