@@ -7,6 +7,7 @@ import io.fooproxy.frontend.config.ConfigReloader;
 import io.fooproxy.frontend.config.Endpoint;
 import io.fooproxy.frontend.config.FrontendCommandLine;
 import io.fooproxy.frontend.config.FrontendConfig;
+import io.fooproxy.frontend.config.LiveSettings;
 import io.fooproxy.frontend.config.LogbackRootLevel;
 import io.fooproxy.frontend.relay.FrontendServer;
 import io.fooproxy.frontend.stats.StatsPrinter;
@@ -29,12 +30,11 @@ import sun.misc.SignalHandler;
  * address cannot be bound, 2 for bad configuration.
  *
  * <p>Signals: USR2 prints the stats JSON line on stdout; TERM and INT stop accepting, drain
- * and exit 0; HUP re-reads the {@code -config} file and applies log-level.
+ * (up to {@code drain-timeout} for answers in flight), flush telemetry and exit 0; HUP re-reads
+ * the {@code -config} file and applies the reloadable keys (log level, limits, access rules).
  */
 public final class FrontendMain {
     private static final Logger log = LoggerFactory.getLogger(FrontendMain.class);
-    /** How long open connections get to finish on SIGTERM before they are closed. */
-    private static final Duration DRAIN = Duration.ofSeconds(2);
     /** How long the last telemetry gets to be acknowledged (durable at the backend) on SIGTERM. */
     private static final Duration TELEMETRY_FLUSH = Duration.ofSeconds(5);
 
@@ -67,12 +67,13 @@ public final class FrontendMain {
         StatsPrinter printer = injector.getInstance(StatsPrinter.class);
         TelemetryPublisher telemetry = injector.getInstance(TelemetryPublisher.class);
         ManagedChannel backendChannel = injector.getInstance(ManagedChannel.class);
+        LiveSettings live = injector.getInstance(LiveSettings.class);
 
         // handlers first, so that a TERM arriving during startup still takes the graceful path
         CountDownLatch stopRequested = new CountDownLatch(1);
         ConfigReloader reloader = new ConfigReloader(
                 () -> FrontendCommandLine.parse(args).toConfig(FrontendCommandLine::localHostname),
-                config, LogbackRootLevel::apply);
+                config, LogbackRootLevel::apply, live::apply);
         onSignal("USR2", printer::print);
         onSignal("HUP", reloader::reload);
         onSignal("TERM", stopRequested::countDown);
@@ -93,7 +94,7 @@ public final class FrontendMain {
         // The stop runs here, on the main thread, exactly once however many signals arrive.
         awaitUninterruptibly(stopRequested);
         log.info("stopping: no longer accepting, draining open connections");
-        server.stop(DRAIN);
+        server.stop(live.limits().drainTimeout()); // the value in force now, reloads included
         // after the relay: everything it counted is in the aggregator now, so this ships it all
         if (telemetry.close(TELEMETRY_FLUSH)) {
             log.info("telemetry flushed: every batch acknowledged by the backend");

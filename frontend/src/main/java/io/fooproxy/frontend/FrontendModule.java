@@ -6,10 +6,12 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.fooproxy.frontend.config.FrontendConfig;
+import io.fooproxy.frontend.config.LiveSettings;
 import io.fooproxy.frontend.relay.FrontendServer;
 import io.fooproxy.frontend.relay.Transport;
 import io.fooproxy.frontend.sniff.TrafficSink;
 import io.fooproxy.frontend.sniff.TrafficSinks;
+import io.fooproxy.frontend.stats.LimitCounters;
 import io.fooproxy.frontend.stats.LocalCounters;
 import io.fooproxy.frontend.stats.StatsPrinter;
 import io.fooproxy.frontend.stats.StatsSource;
@@ -56,6 +58,19 @@ public final class FrontendModule extends AbstractModule {
     @Singleton
     LocalCounters localCounters(Clock clock) {
         return new LocalCounters(clock);
+    }
+
+    /** Limits and access rules; SIGHUP replaces them in place. */
+    @Provides
+    @Singleton
+    LiveSettings liveSettings(FrontendConfig config) {
+        return LiveSettings.of(config);
+    }
+
+    @Provides
+    @Singleton
+    LimitCounters limitCounters() {
+        return new LimitCounters();
     }
 
     @Provides
@@ -109,8 +124,8 @@ public final class FrontendModule extends AbstractModule {
 
     @Provides
     @Singleton
-    StatsPrinter statsPrinter(StatsSource source) {
-        return new StatsPrinter(source, System.out); // stdout carries the stats lines and nothing else
+    StatsPrinter statsPrinter(StatsSource source, LimitCounters limitCounters) {
+        return new StatsPrinter(source, System.out, limitCounters); // stdout carries the stats lines and nothing else
     }
 
     @Provides
@@ -121,7 +136,8 @@ public final class FrontendModule extends AbstractModule {
 
     @Provides
     @Singleton
-    FrontendServer frontendServer(FrontendConfig config, Transport transport, TrafficSink sink) {
-        return new FrontendServer(config, transport, sink);
+    FrontendServer frontendServer(FrontendConfig config, LiveSettings settings, Transport transport,
+            TrafficSink sink, LimitCounters limitCounters) {
+        return new FrontendServer(config, settings, transport, sink, limitCounters);
     }
 }

@@ -10,26 +10,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SIGHUP: re-reads the configuration and applies what can change while running. Today that is
- * only {@code log-level}; every other changed key is logged as needing a restart. A file that
- * no longer parses is logged and the running settings stay.
+ * SIGHUP: re-reads the configuration and applies what can change while running: every {@link
+ * ConfigKey#reloadable() reloadable} key (log level, limits, timeouts, REQ quota, access rules,
+ * drain deadline). Each changed key that needs a restart is named in the log and keeps its old
+ * value. A file that no longer parses is logged and the running settings stay, all of them.
  */
 public final class ConfigReloader {
     private static final Logger log = LoggerFactory.getLogger(ConfigReloader.class);
 
     private final Supplier<FrontendConfig> source;
     private final Consumer<String> logLevelSetter;
+    private final Consumer<FrontendConfig> applier;
     private FrontendConfig current;
 
     /**
      * @param source         reads the configuration again (command line over the re-read file)
      * @param initial        the settings the process runs with
      * @param logLevelSetter applies a log level (TRACE..ERROR) to the root logger
+     * @param applier        puts the other reloadable settings in force (limits, access rules)
      */
-    public ConfigReloader(Supplier<FrontendConfig> source, FrontendConfig initial, Consumer<String> logLevelSetter) {
+    public ConfigReloader(Supplier<FrontendConfig> source, FrontendConfig initial, Consumer<String> logLevelSetter,
+            Consumer<FrontendConfig> applier) {
         this.source = requireNonNull(source, "source");
         this.current = requireNonNull(initial, "initial");
         this.logLevelSetter = requireNonNull(logLevelSetter, "logLevelSetter");
+        this.applier = requireNonNull(applier, "applier");
     }
 
     /** Re-reads and applies; never throws. Signals may arrive concurrently, hence synchronized. */
@@ -51,26 +56,28 @@ public final class ConfigReloader {
             log.info("reload: no setting changed");
             return;
         }
-        if (changed.contains(ConfigKey.LOG_LEVEL)) {
-            logLevelSetter.accept(next.logLevel());
-            log.info("reload: log-level {} -> {}", current.logLevel(), next.logLevel());
+        // remember only what was applied, so the restart warning repeats until a restart happens
+        FrontendConfig applied = current.withReloadableFrom(next);
+        List<ConfigKey> reloaded = changed.stream().filter(ConfigKey::reloadable).toList();
+        if (!reloaded.isEmpty()) {
+            if (reloaded.contains(ConfigKey.LOG_LEVEL)) {
+                logLevelSetter.accept(applied.logLevel());
+            }
+            applier.accept(applied);
+            log.info("reload: applied {}", reloaded.stream()
+                    .map(k -> k.key() + " '" + current.valueOf(k) + "' -> '" + applied.valueOf(k) + "'")
+                    .collect(Collectors.joining(", ")));
         }
-        List<ConfigKey> needRestart = changed.stream().filter(k -> k != ConfigKey.LOG_LEVEL).toList();
+        List<ConfigKey> needRestart = changed.stream().filter(k -> !k.reloadable()).toList();
         if (!needRestart.isEmpty()) {
-            log.warn("reload: changed keys need a restart to take effect: {}",
+            log.warn("reload: changed keys need a restart to take effect (old values stay in force): {}",
                     needRestart.stream().map(ConfigKey::key).collect(Collectors.joining(", ")));
         }
-        // remember only what was applied, so the restart warning repeats until a restart happens
-        current = withLogLevel(current, next.logLevel());
+        current = applied;
     }
 
     /** The settings in effect now. */
     public synchronized FrontendConfig current() {
         return current;
-    }
-
-    private static FrontendConfig withLogLevel(FrontendConfig c, String logLevel) {
-        return new FrontendConfig(c.listen(), c.forward(), c.backend(), c.frontendId(), c.maxLineLength(),
-                c.connectTimeout(), c.flushInterval(), logLevel, c.configFile());
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -71,9 +72,11 @@ public final class FrontendCommandLine {
         // wide enough that no option's default is wrapped onto a second line
         spec.usageMessage().width(120).sortOptions(false).description(
                 "Relays Foo protocol clients to an upstream server and reports what it sees.",
-                "SIGUSR2 prints the stats JSON line on stdout; SIGHUP re-reads -config; SIGTERM stops.");
+                "SIGUSR2 prints the stats JSON line on stdout; SIGHUP re-reads -config and applies the",
+                "options marked [SIGHUP]; SIGTERM stops accepting, drains and exits.");
         for (ConfigKey key : ConfigKey.values()) {
-            String shown = key.defaultText().isEmpty() ? "" : " (default: " + key.defaultText() + ")";
+            String shown = (key.defaultText().isEmpty() ? "" : " (default: " + key.defaultText() + ")")
+                    + (key.reloadable() ? " [SIGHUP]" : "");
             spec.addOption(OptionSpec.builder("-" + key.key(), "--" + key.key())
                     .paramLabel(key.paramLabel())
                     .type(String.class)
@@ -124,15 +127,26 @@ public final class FrontendCommandLine {
         if (frontendId == null) {
             frontendId = hostname.get() + ":" + listen.port();
         }
+        Limits limits = new Limits(
+                integer(values, ConfigKey.MAX_CONNECTIONS),
+                integer(values, ConfigKey.MAX_CONNECTIONS_PER_IP),
+                duration(values, ConfigKey.CLIENT_IDLE_TIMEOUT),
+                duration(values, ConfigKey.UPSTREAM_IDLE_TIMEOUT),
+                duration(values, ConfigKey.CONNECT_TIMEOUT),
+                integer(values, ConfigKey.MAX_LINE_LENGTH),
+                integer(values, ConfigKey.REQ_RATE_PER_IP),
+                integer(values, ConfigKey.REQ_BURST_PER_IP),
+                duration(values, ConfigKey.DRAIN_TIMEOUT));
+        AccessRules access = new AccessRules(blocks(values, ConfigKey.ALLOW), blocks(values, ConfigKey.DENY));
         return new FrontendConfig(
                 listen,
                 endpoint(values, ConfigKey.FORWARD),
                 endpoint(values, ConfigKey.BACKEND),
                 frontendId,
-                integer(values, ConfigKey.MAX_LINE_LENGTH),
-                duration(values, ConfigKey.CONNECT_TIMEOUT),
                 duration(values, ConfigKey.FLUSH_INTERVAL),
                 value(values, ConfigKey.LOG_LEVEL),
+                limits,
+                access,
                 file);
     }
 
@@ -197,6 +211,14 @@ public final class FrontendCommandLine {
     private static Duration duration(Map<ConfigKey, String> values, ConfigKey key) {
         try {
             return Durations.parse(value(values, key));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key.key(), e.getMessage());
+        }
+    }
+
+    private static List<CidrBlock> blocks(Map<ConfigKey, String> values, ConfigKey key) {
+        try {
+            return AccessRules.parseList(value(values, key));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(key.key(), e.getMessage());
         }

@@ -15,29 +15,27 @@ import java.util.Set;
  * The frontend's settings, checked once at startup. Every bad value fails here with a
  * {@link ConfigException} naming its key.
  *
- * @param listen         where clients connect
- * @param forward        the upstream Foo server each client is relayed to
- * @param backend        the backend's gRPC address (telemetry target)
- * @param frontendId     this frontend's stable name in the backend's figures
- * @param maxLineLength  longest line (bytes, without the LF) the sniffer classifies
- * @param connectTimeout how long an upstream connect may take
- * @param flushInterval  how often the telemetry publisher sends a batch
- * @param logLevel       TRACE, DEBUG, INFO, WARN or ERROR (upper case)
- * @param configFile     the {@code -config} file, if one was given (re-read on SIGHUP)
+ * @param listen        where clients connect
+ * @param forward       the upstream Foo server each client is relayed to
+ * @param backend       the backend's gRPC address (telemetry target)
+ * @param frontendId    this frontend's stable name in the backend's figures
+ * @param flushInterval how often the telemetry publisher sends a batch
+ * @param logLevel      TRACE, DEBUG, INFO, WARN or ERROR (upper case)
+ * @param limits        connection limits, timeouts, line length, REQ quota, drain deadline
+ * @param access        allow and deny address blocks
+ * @param configFile    the {@code -config} file, if one was given (re-read on SIGHUP)
  */
 public record FrontendConfig(
         Endpoint listen,
         Endpoint forward,
         Endpoint backend,
         String frontendId,
-        int maxLineLength,
-        Duration connectTimeout,
         Duration flushInterval,
         String logLevel,
+        Limits limits,
+        AccessRules access,
         Optional<Path> configFile) {
 
-    public static final int MAX_MAX_LINE_LENGTH = 1 << 30;
-    public static final Duration MAX_CONNECT_TIMEOUT = Duration.ofMinutes(10);
     public static final Duration MAX_FLUSH_INTERVAL = Duration.ofSeconds(10);
     private static final int MAX_FRONTEND_ID_LENGTH = 256;
     private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
@@ -53,13 +51,6 @@ public record FrontendConfig(
                 "longer than " + MAX_FRONTEND_ID_LENGTH + " characters");
         check(frontendId.chars().noneMatch(Character::isISOControl), ConfigKey.FRONTEND_ID,
                 "must not contain control characters");
-        check(maxLineLength >= 1 && maxLineLength <= MAX_MAX_LINE_LENGTH, ConfigKey.MAX_LINE_LENGTH,
-                maxLineLength + " out of range (1.." + MAX_MAX_LINE_LENGTH + ")");
-        check(connectTimeout != null, ConfigKey.CONNECT_TIMEOUT, "missing");
-        // whole milliseconds: that is what the socket option takes, and 0 would mean "no timeout"
-        check(connectTimeout.toMillis() >= 1 && connectTimeout.compareTo(MAX_CONNECT_TIMEOUT) <= 0,
-                ConfigKey.CONNECT_TIMEOUT,
-                Durations.format(connectTimeout) + " out of range (1ms.." + Durations.format(MAX_CONNECT_TIMEOUT) + ")");
         check(flushInterval != null, ConfigKey.FLUSH_INTERVAL, "missing");
         check(flushInterval.toMillis() >= 1 && flushInterval.compareTo(MAX_FLUSH_INTERVAL) <= 0,
                 ConfigKey.FLUSH_INTERVAL,
@@ -68,13 +59,52 @@ public record FrontendConfig(
         logLevel = logLevel.trim().toUpperCase(Locale.ROOT);
         check(LOG_LEVELS.contains(logLevel), ConfigKey.LOG_LEVEL,
                 "'" + logLevel + "' is not one of TRACE, DEBUG, INFO, WARN, ERROR");
+        requireNonNull(limits, "limits");
+        requireNonNull(access, "access");
         requireNonNull(configFile, "configFile");
+    }
+
+    /** Defaults for every limit and no access rules: what tests and simple callers want. */
+    public FrontendConfig(Endpoint listen, Endpoint forward, Endpoint backend, String frontendId,
+            Duration flushInterval, String logLevel, Optional<Path> configFile) {
+        this(listen, forward, backend, frontendId, flushInterval, logLevel, Limits.defaults(), AccessRules.ALLOW_ALL,
+                configFile);
     }
 
     private static void check(boolean ok, ConfigKey key, String reason) {
         if (!ok) {
             throw new ConfigException(key.key(), reason);
         }
+    }
+
+    /** Longest line (bytes, without the LF) the sniffer classifies. */
+    public int maxLineLength() {
+        return limits.maxLineLength();
+    }
+
+    /** How long an upstream connect may take. */
+    public Duration connectTimeout() {
+        return limits.connectTimeout();
+    }
+
+    public FrontendConfig withLimits(Limits value) {
+        return new FrontendConfig(listen, forward, backend, frontendId, flushInterval, logLevel, value, access,
+                configFile);
+    }
+
+    public FrontendConfig withAccess(AccessRules value) {
+        return new FrontendConfig(listen, forward, backend, frontendId, flushInterval, logLevel, limits, value,
+                configFile);
+    }
+
+    /**
+     * These settings with every {@link ConfigKey#reloadable() reloadable} one taken from {@code
+     * next}: what a SIGHUP puts in force. The keys that need a restart keep this config's values.
+     */
+    public FrontendConfig withReloadableFrom(FrontendConfig next) {
+        requireNonNull(next, "next");
+        return new FrontendConfig(listen, forward, backend, frontendId, flushInterval, next.logLevel, next.limits,
+                next.access, configFile);
     }
 
     /** The settings as the command line would spell them, for logs and diffs. */
@@ -84,10 +114,19 @@ public record FrontendConfig(
             case FORWARD -> forward.toString();
             case BACKEND -> backend.toString();
             case FRONTEND_ID -> frontendId;
-            case MAX_LINE_LENGTH -> Integer.toString(maxLineLength);
-            case CONNECT_TIMEOUT -> Durations.format(connectTimeout);
+            case MAX_LINE_LENGTH -> Integer.toString(limits.maxLineLength());
+            case CONNECT_TIMEOUT -> Durations.format(limits.connectTimeout());
             case FLUSH_INTERVAL -> Durations.format(flushInterval);
             case LOG_LEVEL -> logLevel;
+            case MAX_CONNECTIONS -> Integer.toString(limits.maxConnections());
+            case MAX_CONNECTIONS_PER_IP -> Integer.toString(limits.maxConnectionsPerIp());
+            case CLIENT_IDLE_TIMEOUT -> Durations.format(limits.clientIdleTimeout());
+            case UPSTREAM_IDLE_TIMEOUT -> Durations.format(limits.upstreamIdleTimeout());
+            case REQ_RATE_PER_IP -> Integer.toString(limits.reqRatePerIp());
+            case REQ_BURST_PER_IP -> Integer.toString(limits.reqBurstPerIp());
+            case ALLOW -> AccessRules.format(access.allow());
+            case DENY -> AccessRules.format(access.deny());
+            case DRAIN_TIMEOUT -> Durations.format(limits.drainTimeout());
             case CONFIG -> configFile.map(Path::toString).orElse("");
         };
     }

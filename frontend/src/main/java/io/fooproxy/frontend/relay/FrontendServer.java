@@ -2,11 +2,18 @@ package io.fooproxy.frontend.relay;
 
 import static java.util.Objects.requireNonNull;
 
+import io.fooproxy.frontend.config.Durations;
 import io.fooproxy.frontend.config.FrontendConfig;
+import io.fooproxy.frontend.config.Limits;
+import io.fooproxy.frontend.config.LiveSettings;
+import io.fooproxy.frontend.limits.AddressTable;
+import io.fooproxy.frontend.limits.AdmissionHandler;
+import io.fooproxy.frontend.limits.LimitsReport;
 import io.fooproxy.frontend.sniff.Direction;
 import io.fooproxy.frontend.sniff.LineScanner;
 import io.fooproxy.frontend.sniff.SniffHandler;
 import io.fooproxy.frontend.sniff.TrafficSink;
+import io.fooproxy.frontend.stats.LimitCounters;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -14,6 +21,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -28,36 +36,55 @@ import org.slf4j.LoggerFactory;
  * The relay server: accepts clients on {@code listen}, gives each one upstream connection to
  * {@code forward} on the client's own event loop, and relays and sniffs both directions.
  *
- * <p>Client pipeline: {@link ConnectionCountingHandler}, {@link SniffHandler} (client to
- * server), then {@link UpstreamConnectHandler} until the upstream is up and {@link
- * RelayHandler} after. Upstream pipeline: {@link SniffHandler} (server to client), {@link
- * RelayHandler}.
+ * <p>Listening pipeline: {@link AdmissionHandler} (access rules, connection limits) before
+ * Netty's acceptor. Client pipeline: {@link ConnectionCountingHandler}, {@link SniffHandler}
+ * (client to server), {@link ConnectionGuard} (timeouts, REQ quota, drain), then {@link
+ * UpstreamConnectHandler} until the upstream is up and {@link RelayHandler} after. Upstream
+ * pipeline: {@link SniffHandler} (server to client), {@link ConnectionGuard}, {@link
+ * RelayHandler}. Limits and access rules are read from {@link LiveSettings} at each use, so a
+ * SIGHUP reload applies without a restart.
  */
 public final class FrontendServer {
     private static final Logger log = LoggerFactory.getLogger(FrontendServer.class);
     private static final long CLOSE_WAIT_SECONDS = 2;
     private static final long EVENT_LOOP_SHUTDOWN_SECONDS = 5;
+    private static final long REPORT_SECONDS = 10;
 
     private final FrontendConfig config;
     private final Transport transport;
     private final TrafficSink sink;
     private final ConnectionCountingHandler connectionCounter;
+    private final LiveSettings settings;
+    private final LimitCounters limitCounters;
+    private final AddressTable addresses = new AddressTable();
+    private final LimitsReport report;
 
     private EventLoopGroup acceptGroup;
     private EventLoopGroup ioGroup;
     private ChannelGroup clients;
     private Channel serverChannel;
 
-    /**
-     * @param config    listen, forward, connect-timeout and max-line-length are used here
-     * @param transport epoll or NIO
-     * @param sink      gets every connection, byte and line event
-     */
+    /** With the config's limits and access rules, fixed, and counters nobody reads. */
     public FrontendServer(FrontendConfig config, Transport transport, TrafficSink sink) {
+        this(config, LiveSettings.of(config), transport, sink, new LimitCounters());
+    }
+
+    /**
+     * @param config        listen and forward are used here
+     * @param settings      limits and access rules, read at each use (SIGHUP replaces them)
+     * @param transport     epoll or NIO
+     * @param sink          gets every connection, byte and line event
+     * @param limitCounters gets every refusal, idle timeout and quota pause
+     */
+    public FrontendServer(FrontendConfig config, LiveSettings settings, Transport transport, TrafficSink sink,
+            LimitCounters limitCounters) {
         this.config = requireNonNull(config, "config");
+        this.settings = requireNonNull(settings, "settings");
         this.transport = requireNonNull(transport, "transport");
         this.sink = requireNonNull(sink, "sink");
+        this.limitCounters = requireNonNull(limitCounters, "limitCounters");
         this.connectionCounter = new ConnectionCountingHandler(sink);
+        this.report = new LimitsReport(limitCounters, REPORT_SECONDS + "s");
     }
 
     /**
@@ -78,15 +105,14 @@ public final class FrontendServer {
                 .channel(transport.socketChannelClass())
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis());
-        int maxLineLength = config.maxLineLength();
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
         ChannelGroup accepted = clients;
         ServerBootstrap server = new ServerBootstrap()
                 .group(acceptGroup, ioGroup)
                 .channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .handler(new AdmissionHandler(settings, limitCounters, addresses))
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
@@ -94,11 +120,21 @@ public final class FrontendServer {
                     @Override
                     protected void initChannel(Channel ch) {
                         accepted.add(ch);
+                        // this connection keeps the line length and connect timeout in force now
+                        Limits limits = settings.limits();
+                        int maxLineLength = limits.maxLineLength();
+                        AddressTable.Entry address = requireNonNull(ch.attr(AdmissionHandler.ADDRESS_ENTRY).get(),
+                                "a client the admission handler did not admit");
+                        ConnectionGuard guard = new ConnectionGuard(settings, limitCounters, address.quota(),
+                                maxLineLength);
+                        Bootstrap upstream = upstreamTemplate.clone()
+                                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) limits.connectTimeout().toMillis());
                         ch.pipeline().addLast(ConnectionCountingHandler.NAME, connectionCounter);
-                        ch.pipeline().addLast(SniffHandler.NAME, new SniffHandler(
-                                new LineScanner(Direction.CLIENT_TO_SERVER, maxLineLength, sink)));
-                        ch.pipeline().addLast(UpstreamConnectHandler.NAME,
-                                new UpstreamConnectHandler(upstreamTemplate, config.forward(), maxLineLength, sink));
+                        ch.pipeline().addLast(SniffHandler.NAME, new SniffHandler(new LineScanner(
+                                Direction.CLIENT_TO_SERVER, maxLineLength, sink, guard.requestLines())));
+                        ch.pipeline().addLast(ConnectionGuard.NAME, guard.clientSide());
+                        ch.pipeline().addLast(UpstreamConnectHandler.NAME, new UpstreamConnectHandler(
+                                upstream, config.forward(), maxLineLength, sink, guard));
                     }
                 });
         try {
@@ -107,6 +143,7 @@ public final class FrontendServer {
             shutDownEventLoops();
             throw new IOException("cannot listen on " + config.listen() + ": " + RelayHandler.describe(e), e);
         }
+        acceptGroup.scheduleAtFixedRate(report, REPORT_SECONDS, REPORT_SECONDS, TimeUnit.SECONDS);
         log.debug("relay started on {} with the {} transport", serverChannel.localAddress(), transport);
         return localAddress();
     }
@@ -125,9 +162,10 @@ public final class FrontendServer {
     }
 
     /**
-     * Stops accepting, gives open connections up to {@code drain} to finish by themselves,
-     * closes the rest (after flushing what is already queued to them) and shuts the event
-     * loops down. Safe to call more than once.
+     * Stops accepting and drains: a connection with no REQ awaiting its answer is closed at once;
+     * the others read nothing more from their client and are closed as soon as their last answer
+     * has been written, or at {@code drain} from now, whichever comes first (after flushing what
+     * is already queued to them). Then shuts the event loops down. Safe to call more than once.
      */
     public synchronized void stop(Duration drain) {
         requireNonNull(drain, "drain");
@@ -136,26 +174,33 @@ public final class FrontendServer {
         }
         serverChannel.close().syncUninterruptibly();
         serverChannel = null;
-        if (!clients.isEmpty()) {
-            log.info("stopped accepting; waiting up to {} ms for {} open connections",
-                    drain.toMillis(), clients.size());
-            long deadline = System.nanoTime() + drain.toNanos();
+        int open = clients.size();
+        if (open > 0) {
+            log.info("stopped accepting; draining {} open connections: those without a REQ in flight close now,"
+                    + " the others get up to {} for their answers", open, Durations.format(drain));
+            ChannelGroupFuture allClosed = clients.newCloseFuture();
             for (Channel client : clients) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                client.closeFuture().awaitUninterruptibly(left, TimeUnit.NANOSECONDS);
+                client.pipeline().fireUserEventTriggered(ConnectionGuard.Drain.INSTANCE);
             }
-            if (!clients.isEmpty()) {
-                log.info("closing {} connections still open", clients.size());
+            allClosed.awaitUninterruptibly(drain.toNanos(), TimeUnit.NANOSECONDS);
+            int left = clients.size();
+            if (left > 0) {
+                log.info("drain deadline: closing {} connections still waiting for answers", left);
                 for (Channel client : clients) {
                     client.eventLoop().execute(() -> RelayHandler.closeOnFlush(client));
                 }
                 clients.newCloseFuture().awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+            } else {
+                log.info("drained: every connection closed within the deadline");
             }
         }
+        report.run(); // the last period's refusals and timeouts
         shutDownEventLoops();
+    }
+
+    /** Client addresses with a connection open now. */
+    public int addressesWithConnections() {
+        return addresses.addresses();
     }
 
     private void shutDownEventLoops() {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.fooproxy.frontend.config.Endpoint;
 import io.fooproxy.frontend.sniff.Direction;
+import io.fooproxy.frontend.sniff.LineObserver;
 import io.fooproxy.frontend.sniff.LineScanner;
 import io.fooproxy.frontend.sniff.SniffHandler;
 import io.fooproxy.frontend.sniff.TrafficSink;
@@ -40,6 +41,8 @@ final class UpstreamConnectHandler extends ChannelInboundHandlerAdapter {
     private final Endpoint forward;
     private final int maxLineLength;
     private final TrafficSink sink;
+    /** Watches the pair; null in tests of the connect phase alone. */
+    private final ConnectionGuard guard;
     private Channel upstream;
     /** Read before the upstream was connected; created only when that happens. */
     private ArrayDeque<Object> early;
@@ -50,6 +53,16 @@ final class UpstreamConnectHandler extends ChannelInboundHandlerAdapter {
      * @param forward          the upstream server
      */
     UpstreamConnectHandler(Bootstrap upstreamTemplate, Endpoint forward, int maxLineLength, TrafficSink sink) {
+        this(upstreamTemplate, forward, maxLineLength, sink, null);
+    }
+
+    /**
+     * @param guard the client's guard: its upstream-side handler and answer observer join the
+     *              upstream pipeline
+     */
+    UpstreamConnectHandler(Bootstrap upstreamTemplate, Endpoint forward, int maxLineLength, TrafficSink sink,
+            ConnectionGuard guard) {
+        this.guard = guard;
         this.upstreamTemplate = requireNonNull(upstreamTemplate, "upstreamTemplate");
         this.forward = requireNonNull(forward, "forward");
         this.maxLineLength = maxLineLength;
@@ -64,8 +77,12 @@ final class UpstreamConnectHandler extends ChannelInboundHandlerAdapter {
                     @Override
                     protected void initChannel(Channel ch) {
                         // the relay joins once the connect has succeeded (see connected)
-                        ch.pipeline().addLast(SniffHandler.NAME, new SniffHandler(
-                                new LineScanner(Direction.SERVER_TO_CLIENT, maxLineLength, sink)));
+                        ch.pipeline().addLast(SniffHandler.NAME, new SniffHandler(new LineScanner(
+                                Direction.SERVER_TO_CLIENT, maxLineLength, sink,
+                                guard == null ? LineObserver.NONE : guard.answerLines())));
+                        if (guard != null) {
+                            ch.pipeline().addLast(ConnectionGuard.NAME, guard.upstreamSide());
+                        }
                     }
                 })
                 .connect(forward.connectAddress());

@@ -57,6 +57,7 @@ public final class LineScanner {
     private final Direction direction;
     private final long maxLineLength;
     private final TrafficSink sink;
+    private final LineObserver observer;
 
     private int state = LINE_START;
     private MessageType type;
@@ -70,6 +71,14 @@ public final class LineScanner {
      * @param sink          receives one report per complete line
      */
     public LineScanner(Direction direction, int maxLineLength, TrafficSink sink) {
+        this(direction, maxLineLength, sink, LineObserver.NONE);
+    }
+
+    /**
+     * @param observer also told of every line end, for per-connection bookkeeping
+     */
+    public LineScanner(Direction direction, int maxLineLength, TrafficSink sink, LineObserver observer) {
+        this.observer = requireNonNull(observer, "observer");
         this.direction = requireNonNull(direction, "direction");
         if (maxLineLength < 1) {
             throw new IllegalArgumentException("maxLineLength must be at least 1: " + maxLineLength);
@@ -117,6 +126,7 @@ public final class LineScanner {
         if (lineLength > maxLineLength) {
             state = OVERSIZED;
             sink.onOversizedLine(direction);
+            observer.onLine(null);
             return false;
         }
         return true;
@@ -157,24 +167,34 @@ public final class LineScanner {
 
     private void endOfLine() {
         switch (state) {
-            case DATA, CR_AFTER_SEQ -> sink.onMessage(type);
+            case DATA, CR_AFTER_SEQ -> message(type);
             case SEQ -> {
                 if (seq >= 1) {
-                    sink.onMessage(type);
+                    message(type);
                 } else {
-                    sink.onInvalidLine(direction);
+                    invalid();
                 }
             }
             case OVERSIZED -> {
                 // reported when it passed the limit
             }
-            default -> sink.onInvalidLine(direction); // empty line, cut-off header, garbage
+            default -> invalid(); // empty line, cut-off header, garbage
         }
         state = LINE_START;
         type = null;
         seq = 0;
         seqDigits = 0;
         lineLength = 0;
+    }
+
+    private void message(MessageType t) {
+        sink.onMessage(t);
+        observer.onLine(t);
+    }
+
+    private void invalid() {
+        sink.onInvalidLine(direction);
+        observer.onLine(null);
     }
 
     private MessageType typeStartingWith(byte b) {

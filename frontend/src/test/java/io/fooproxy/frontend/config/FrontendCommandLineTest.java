@@ -49,6 +49,44 @@ class FrontendCommandLineTest {
     }
 
     @Test
+    void limitsAndAccessRulesFromFlagsAndFile() throws IOException {
+        Path file = write("max-connections=50\nmax-connections-per-ip=5\nclient-idle-timeout=10s\n"
+                + "upstream-idle-timeout=4s\nreq-rate-per-ip=100\nreq-burst-per-ip=20\nallow=10.0.0.0/8, ::1/128\n"
+                + "deny=10.9.0.0/16\ndrain-timeout=5s\n");
+        FrontendConfig c = load("-config", file.toString(), "-max-connections", "60");
+        assertThat(c.limits()).isEqualTo(new Limits(60, 5, Duration.ofSeconds(10), Duration.ofSeconds(4),
+                Duration.ofSeconds(5), 65536, 100, 20, Duration.ofSeconds(5)));
+        assertThat(c.valueOf(ConfigKey.ALLOW)).isEqualTo("10.0.0.0/8,::1/128");
+        assertThat(c.valueOf(ConfigKey.DENY)).isEqualTo("10.9.0.0/16");
+
+        FrontendConfig d = load();
+        assertThat(d.limits()).isEqualTo(Limits.defaults());
+        assertThat(d.access()).isEqualTo(AccessRules.ALLOW_ALL);
+        for (ConfigKey key : ConfigKey.values()) {
+            if (key != ConfigKey.FRONTEND_ID && key != ConfigKey.CONFIG) {
+                assertThat(d.valueOf(key)).as("the default of %s as documented", key.key()).isEqualTo(key.defaultText());
+            }
+        }
+        assertThatThrownBy(() -> load("-deny", "10.0.0.1/8")).hasMessageStartingWith("deny: '10.0.0.1/8' has address bits");
+        assertThatThrownBy(() -> load("-allow", "intranet")).hasMessageStartingWith("allow: 'intranet' is not");
+        assertThatThrownBy(() -> load("-max-connections", "0")).hasMessage("max-connections: 0 out of range (1..1000000)");
+        assertThatThrownBy(() -> load("-drain-timeout", "soon")).hasMessageStartingWith("drain-timeout: ");
+    }
+
+    @Test
+    void theShippedExampleFileLoadsAndSpellsOutEveryKey() throws IOException {
+        Path example = Path.of("..", "deploy", "frontend.properties");
+        FrontendConfig c = load("-config", example.toString());
+        assertThat(c.limits()).isEqualTo(Limits.defaults());
+        String text = Files.readString(example, UTF_8);
+        for (ConfigKey key : ConfigKey.values()) {
+            if (key != ConfigKey.CONFIG) {
+                assertThat(text).as("deploy/frontend.properties documents %s", key.key()).contains(key.key() + "=");
+            }
+        }
+    }
+
+    @Test
     void defaultFrontendIdFollowsTheListenPort() {
         assertThat(load("-listen", "127.0.0.1:7777").frontendId()).isEqualTo("box:7777");
     }

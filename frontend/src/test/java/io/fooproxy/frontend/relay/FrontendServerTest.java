@@ -331,7 +331,7 @@ class FrontendServerTest {
 
     private static FrontendConfig config(Endpoint listen, int upstreamPort) {
         return new FrontendConfig(listen, new Endpoint("127.0.0.1", upstreamPort), new Endpoint("127.0.0.1", 9090),
-                "test", 65536, Duration.ofSeconds(5), Duration.ofMillis(50), "INFO", Optional.empty());
+                "test", Duration.ofMillis(50), "INFO", Optional.empty());
     }
 
     private TestUpstream upstream(TestUpstream.Handler handler) throws IOException {

@@ -35,6 +35,21 @@ class StatsPrinterTest {
     }
 
     @Test
+    void theLimitFiguresFollowTheStatsFieldsInTheSameObject() {
+        LocalCounters counters = new LocalCounters(new MutableClock(1_700_000_000_000L));
+        LimitCounters limits = new LimitCounters();
+        limits.onDenied("deny 10.0.0.0/8");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        new StatsPrinter(counters, new PrintStream(bytes, true, UTF_8), limits).print();
+
+        String line = bytes.toString(UTF_8);
+        String stats = StatsJson.toJson(counters.currentStats());
+        assertThat(line).startsWith(stats.substring(0, stats.length() - 1) + ",\"limits\":{")
+                .endsWith("}}\n")
+                .contains("\"connections_denied\":1,\"denied_by_rule\":{\"deny 10.0.0.0/8\":1}");
+    }
+
+    @Test
     void aFailingSourcePrintsNothingAndDoesNotThrow() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         StatsPrinter printer = new StatsPrinter(() -> {

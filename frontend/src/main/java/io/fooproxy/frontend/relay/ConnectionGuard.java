@@ -1,0 +1,389 @@
+package io.fooproxy.frontend.relay;
+
+import static java.util.Objects.requireNonNull;
+
+import io.fooproxy.frontend.config.Limits;
+import io.fooproxy.frontend.config.LiveSettings;
+import io.fooproxy.frontend.limits.TokenBucket;
+import io.fooproxy.frontend.sniff.LineObserver;
+import io.fooproxy.frontend.sniff.MessageType;
+import io.fooproxy.frontend.stats.LimitCounters;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches one client connection and its upstream connection, and decides when the relay may
+ * read on and when the pair must go: idle timeouts, the per-address REQ quota and the drain on
+ * SIGTERM. One instance per client connection, with a handler in each of the two pipelines
+ * ({@link #clientSide()}, {@link #upstreamSide()}) and a {@link LineObserver} on each sniffer;
+ * everything runs on the pair's one event loop, so the state needs no locks.
+ *
+ * <p>It counts the REQs the client sent and the answers the upstream sent: a REQ is
+ * <em>outstanding</em> until an ACK or NAK line follows it. From that:
+ * <ul>
+ *   <li><b>Waiting for the upstream</b> (a REQ outstanding and no answer bytes on their way to
+ *       the client): the upstream must send or take bytes at least every {@code
+ *       upstream-idle-timeout}, or the pair is closed and counted as an upstream idle timeout.
+ *   <li><b>Otherwise</b> the client must make progress at least every {@code
+ *       client-idle-timeout}: complete a line, send another {@code max-line-length} bytes, or
+ *       take an answer (a write to it completes). Bytes without an LF trickling in do not
+ *       count, so one byte a second (slowloris) is closed like a silent client; so is a client
+ *       that stops reading its answers. Counted as a client idle timeout.
+ *   <li><b>REQ quota</b>: the REQs of each chunk read from the client are charged to its
+ *       address's {@link TokenBucket}; over the quota, the chunk is still relayed whole (bytes
+ *       are never dropped or reordered) but the next read from that client waits until the
+ *       bucket has refilled. The client is throttled by TCP flow control, sees every answer, and
+ *       is not counted as idle meanwhile. Each pause is counted.
+ *   <li><b>Drain</b> ({@link Drain#INSTANCE} fired at the client channel): nothing more is
+ *       read from the client; the pair is closed at once when no REQ is outstanding, else as
+ *       soon as the last answer has been written to the client.
+ * </ul>
+ * Timeouts are checked by a periodic task (every quarter of the shorter timeout, 10 ms to 1 s),
+ * so one fires at most that much late.
+ */
+public final class ConnectionGuard {
+    public static final String NAME = "guard";
+    private static final Logger log = LoggerFactory.getLogger(ConnectionGuard.class);
+    private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long MAX_TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** The user event that starts a connection's drain; fire it at the client channel. */
+    public enum Drain {
+        INSTANCE
+    }
+
+    private final LiveSettings settings;
+    private final LimitCounters counters;
+    private final TokenBucket quota;
+    private final long maxLineLength;
+    private final ClientSide clientSide = new ClientSide();
+    private final UpstreamSide upstreamSide = new UpstreamSide();
+    private final LineObserver requestLines = this::onClientLine;
+    private final LineObserver answerLines = this::onUpstreamLine;
+    private final ChannelFutureListener clientWriteDone = this::onClientWriteDone;
+    private final ChannelFutureListener upstreamWriteDone = this::onUpstreamWriteDone;
+    private final Runnable resumeTask = this::resume;
+    private final Runnable checkTask = this::check;
+
+    private ChannelHandlerContext client;
+    private ScheduledFuture<?> checks;
+    private long tickNanos;
+
+    private long requests;
+    private long answers;
+    private long requestsCharged;
+    /** Set by the sniffer while it scans a chunk; read and cleared once per chunk. */
+    private boolean clientLineEnded;
+    private boolean upstreamClockRestarts;
+    private long clientBytesSinceProgress;
+    private long lastClientProgress;
+    private long lastUpstreamProgress;
+    private int writesToClient;
+
+    private long resumeAt;
+    private boolean paused;
+    private boolean readHeld;
+    private boolean draining;
+    private boolean drained;
+    private boolean closed;
+
+    /**
+     * @param settings      the limits, read at each check and charge (so a reload applies)
+     * @param counters      where timeouts and quota pauses are counted
+     * @param quota         the REQ quota bucket of the client's address
+     * @param maxLineLength this connection's max-line-length: that many bytes without an LF
+     *                      count as client progress
+     */
+    public ConnectionGuard(LiveSettings settings, LimitCounters counters, TokenBucket quota, int maxLineLength) {
+        this.settings = requireNonNull(settings, "settings");
+        this.counters = requireNonNull(counters, "counters");
+        this.quota = requireNonNull(quota, "quota");
+        this.maxLineLength = maxLineLength;
+    }
+
+    /** Goes into the client pipeline right after its sniffer. */
+    public ChannelDuplexHandler clientSide() {
+        return clientSide;
+    }
+
+    /** Goes into the upstream pipeline right after its sniffer. */
+    public ChannelDuplexHandler upstreamSide() {
+        return upstreamSide;
+    }
+
+    /** For the client to server sniffer. */
+    public LineObserver requestLines() {
+        return requestLines;
+    }
+
+    /** For the server to client sniffer. */
+    public LineObserver answerLines() {
+        return answerLines;
+    }
+
+    /** REQs sent and not yet answered. */
+    long outstanding() {
+        return Math.max(0, requests - answers);
+    }
+
+    private void onClientLine(MessageType message) {
+        clientLineEnded = true;
+        if (message == MessageType.REQ) {
+            if (requests <= answers) {
+                upstreamClockRestarts = true; // the upstream owes an answer from now on
+            }
+            requests++;
+        }
+    }
+
+    private void onUpstreamLine(MessageType message) {
+        if (message == MessageType.ACK || message == MessageType.NAK) {
+            answers++;
+        }
+    }
+
+    private boolean waitingForUpstream() {
+        return requests > answers && writesToClient == 0;
+    }
+
+    /** A chunk from the client, already sniffed, about to be relayed. */
+    private void clientChunk(ByteBuf buf) {
+        long now = System.nanoTime();
+        clientBytesSinceProgress += buf.readableBytes();
+        if (clientLineEnded || clientBytesSinceProgress >= maxLineLength) {
+            clientLineEnded = false;
+            clientProgress(now);
+        }
+        if (upstreamClockRestarts) {
+            upstreamClockRestarts = false;
+            lastUpstreamProgress = now;
+        }
+        long fresh = requests - requestsCharged;
+        requestsCharged = requests;
+        Limits limits = settings.limits();
+        if (fresh > 0 && limits.quotaEnabled()) {
+            long wait = quota.charge(fresh, now, limits.reqRatePerIp(), limits.effectiveBurst());
+            if (wait > 0) {
+                long until = now + wait;
+                if (!paused || until - resumeAt > 0) {
+                    resumeAt = until;
+                }
+                if (!paused) {
+                    paused = true;
+                    counters.onQuotaPause();
+                    log.debug("{}: over the REQ quota of its address, pausing reads for {} ms",
+                            client.channel(), TimeUnit.NANOSECONDS.toMillis(wait));
+                    client.executor().schedule(resumeTask, wait, TimeUnit.NANOSECONDS);
+                }
+            }
+        }
+    }
+
+    private void clientProgress(long now) {
+        lastClientProgress = now;
+        clientBytesSinceProgress = 0;
+    }
+
+    /** The relay asks for the next chunk from the client. */
+    private void clientRead(ChannelHandlerContext ctx) {
+        if (draining || paused) {
+            readHeld = true; // resume() asks again; a drain never does
+            return;
+        }
+        ctx.read();
+    }
+
+    private void resume() {
+        if (closed || !paused) {
+            return;
+        }
+        long now = System.nanoTime();
+        long left = resumeAt - now;
+        if (left > 0) { // another chunk deepened the debt meanwhile
+            client.executor().schedule(resumeTask, left, TimeUnit.NANOSECONDS);
+            return;
+        }
+        paused = false;
+        clientProgress(now); // the pause was ours, not the client's idleness
+        if (readHeld && !draining) {
+            readHeld = false;
+            client.read();
+        }
+    }
+
+    private void onClientWriteDone(ChannelFuture written) {
+        writesToClient--;
+        if (written.isSuccess()) {
+            clientProgress(System.nanoTime());
+            if (draining) {
+                closeIfDrained();
+            }
+        }
+    }
+
+    private void onUpstreamWriteDone(ChannelFuture written) {
+        if (written.isSuccess()) {
+            lastUpstreamProgress = System.nanoTime();
+        }
+    }
+
+    private void startDrain() {
+        if (draining || closed) {
+            return;
+        }
+        draining = true;
+        closeIfDrained();
+    }
+
+    private void closeIfDrained() {
+        if (!drained && outstanding() == 0 && writesToClient == 0) {
+            drained = true;
+            log.debug("{}: drained, closing", client.channel());
+            RelayHandler.closeOnFlush(client.channel());
+        }
+    }
+
+    private void startChecks() {
+        tickNanos = tickFor(settings.limits());
+        checks = client.executor().scheduleAtFixedRate(checkTask, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private static long tickFor(Limits limits) {
+        long shorter = Math.min(limits.clientIdleTimeout().toNanos(), limits.upstreamIdleTimeout().toNanos());
+        return Math.max(MIN_TICK_NANOS, Math.min(MAX_TICK_NANOS, shorter / 4));
+    }
+
+    private void check() {
+        if (closed) {
+            return;
+        }
+        Limits limits = settings.limits();
+        long now = System.nanoTime();
+        if (waitingForUpstream()) {
+            if (now - lastUpstreamProgress >= limits.upstreamIdleTimeout().toNanos()) {
+                counters.onUpstreamIdleTimeout();
+                log.debug("{}: upstream idle for {} with {} REQs unanswered, closing", client.channel(),
+                        limits.upstreamIdleTimeout(), outstanding());
+                client.close();
+                return;
+            }
+        } else if (!paused && now - lastClientProgress >= limits.clientIdleTimeout().toNanos()) {
+            counters.onClientIdleTimeout();
+            log.debug("{}: client idle for {}, closing", client.channel(), limits.clientIdleTimeout());
+            client.close();
+            return;
+        }
+        long tick = tickFor(limits);
+        if (tick != tickNanos) { // a reload changed the timeouts: check at the new pace
+            checks.cancel(false);
+            startChecks();
+        }
+    }
+
+    private void stop() {
+        closed = true;
+        if (checks != null) {
+            checks.cancel(false);
+        }
+    }
+
+    /** The guard's handler in the client pipeline: reads, writes to the client, drain. */
+    private final class ClientSide extends ChannelDuplexHandler {
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            client = ctx;
+            if (ctx.channel().isActive()) {
+                begin();
+            }
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            if (checks == null) {
+                begin();
+            }
+            ctx.fireChannelActive();
+        }
+
+        private void begin() {
+            long now = System.nanoTime();
+            lastClientProgress = now;
+            lastUpstreamProgress = now;
+            startChecks();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof ByteBuf buf) {
+                clientChunk(buf);
+            }
+            ctx.fireChannelRead(msg);
+        }
+
+        @Override
+        public void read(ChannelHandlerContext ctx) {
+            clientRead(ctx);
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            ChannelPromise p = promise.unvoid();
+            writesToClient++;
+            p.addListener(clientWriteDone);
+            ctx.write(msg, p);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt == Drain.INSTANCE) {
+                startDrain();
+                return;
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            stop();
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            stop();
+        }
+    }
+
+    /** The guard's handler in the upstream pipeline: what the upstream sends and takes. */
+    private final class UpstreamSide extends ChannelDuplexHandler {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            lastUpstreamProgress = System.nanoTime();
+            ctx.fireChannelRead(msg);
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            ChannelPromise p = promise.unvoid();
+            p.addListener(upstreamWriteDone);
+            ctx.write(msg, p);
+        }
+    }
+
+    /** For logs and tests. */
+    @Override
+    public String toString() {
+        Channel c = client == null ? null : client.channel();
+        return "ConnectionGuard[" + c + ", outstanding " + outstanding() + (draining ? ", draining" : "")
+                + (paused ? ", paused" : "") + "]";
+    }
+}
