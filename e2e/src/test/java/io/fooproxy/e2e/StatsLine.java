@@ -59,6 +59,15 @@ record StatsLine(String json) {
         throw new AssertionError("unterminated object " + field + " in " + json);
     }
 
+    /** The first object of the array named {@code field} (e.g. the top consumer). */
+    StatsLine firstOf(String field) {
+        String key = "\"" + field + "\":[{";
+        int start = json.indexOf(key);
+        assertThat(start).as("non-empty array field %s in %s", field, json).isNotNegative();
+        // "field":[{ ... } read as the object of a field named field
+        return new StatsLine("\"" + field + "\":" + json.substring(start + key.length() - 1)).object(field);
+    }
+
     boolean isStatsObject() {
         return json.startsWith("{\"msg_total\":");
     }
