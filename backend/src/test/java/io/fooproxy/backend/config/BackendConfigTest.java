@@ -29,6 +29,12 @@ class BackendConfigTest {
     }
 
     @Test
+    void theDocumentedExampleFileLoadsWithItsDefaults() {
+        BackendConfig c = new ConfigLoader(BackendCommandLine.parse("-config", "../deploy/backend.properties")).load();
+        assertThat(c).isEqualTo(BackendConfig.fromSettings(Map.of()));
+    }
+
+    @Test
     void analyticsKeysAreValidatedWithOneLineNamingTheKey() {
         BackendConfig c = new ConfigLoader(BackendCommandLine.parse("-consumption-cycle", "1h",
                 "--max-tracked-clients", "5000", "-top-consumers=25")).load();
