@@ -7,6 +7,7 @@ import io.fooproxy.proto.stats.v1.Distribution;
 import io.fooproxy.proto.stats.v1.Latency;
 import java.nio.ByteBuffer;
 import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -22,6 +23,12 @@ public final class HistogramCodec {
     public static final int SIGNIFICANT_DIGITS = 2;
     /** A frontend's histogram is a few KiB; far larger bytes are refused without decoding. */
     public static final int MAX_ENCODED_BYTES = 1 << 20;
+    /**
+     * At most 4 Mi counts (32 MiB, transient) per decoded histogram: 3 digits up to an hour in µs
+     * needs 30 000, even 5 digits up to an hour 2.1 Mi; a header asking for more is refused.
+     */
+    static final long MAX_COUNTS = 1 << 22;
+    private static final int HEADER_BYTES = 40;
 
     private HistogramCodec() {}
 
@@ -44,11 +51,91 @@ public final class HistogramCodec {
             throw new IllegalArgumentException("histogram of " + bytes.size() + " bytes, over "
                     + MAX_ENCODED_BYTES);
         }
+        checkHeader(bytes);
+        Histogram decoded;
         try {
-            return Histogram.decodeFromCompressedByteBuffer(bytes.asReadOnlyByteBuffer(), 2);
+            decoded = Histogram.decodeFromCompressedByteBuffer(bytes.asReadOnlyByteBuffer(), 2);
         } catch (DataFormatException | RuntimeException e) {
             throw new IllegalArgumentException("not an HdrHistogram V2 compressed encoding: " + e, e);
         }
+        if (decoded.getNumberOfSignificantValueDigits() == SIGNIFICANT_DIGITS) {
+            return decoded;
+        }
+        // once here, outside the aggregator's lock: adding histograms of equal precision under it
+        // is then a plain array walk instead of a value-by-value re-recording
+        Histogram h = newHistogram();
+        h.add(decoded);
+        return h;
+    }
+
+    /**
+     * Refuses an encoding whose header asks for a huge counts array before HdrHistogram allocates
+     * it: the header (inside the deflated part) names the precision and the value range, and the
+     * decoder sizes its array from them, whatever the payload holds.
+     */
+    private static void checkHeader(ByteString bytes) {
+        ByteBuffer outer = bytes.asReadOnlyByteBuffer();
+        if (outer.remaining() < 8) {
+            throw new IllegalArgumentException("histogram of " + bytes.size() + " bytes is too short");
+        }
+        outer.getInt(); // cookie, checked by the decoder
+        int compressedLength = outer.getInt();
+        if (compressedLength <= 0 || compressedLength > outer.remaining()) {
+            throw new IllegalArgumentException("histogram's compressed length " + compressedLength
+                    + " does not fit its " + bytes.size() + " bytes");
+        }
+        byte[] header = new byte[HEADER_BYTES];
+        Inflater inflater = new Inflater();
+        try {
+            byte[] compressed = new byte[compressedLength];
+            outer.get(compressed);
+            inflater.setInput(compressed);
+            int n = 0;
+            while (n < HEADER_BYTES && !inflater.finished() && !inflater.needsInput()) {
+                n += inflater.inflate(header, n, HEADER_BYTES - n);
+            }
+            if (n < HEADER_BYTES) {
+                throw new IllegalArgumentException("histogram header is cut short");
+            }
+        } catch (DataFormatException e) {
+            throw new IllegalArgumentException("histogram does not inflate: " + e.getMessage(), e);
+        } finally {
+            inflater.end();
+        }
+        ByteBuffer h = ByteBuffer.wrap(header);
+        h.getInt(); // cookie
+        h.getInt(); // payload length
+        h.getInt(); // normalizing index offset
+        int digits = h.getInt();
+        long lowest = h.getLong();
+        long highest = h.getLong();
+        if (digits < 0 || digits > 5 || lowest < 1 || highest < 2 * lowest) {
+            throw new IllegalArgumentException("histogram header out of range (digits " + digits
+                    + ", lowest " + lowest + ", highest " + highest + ")");
+        }
+        if (countsLength(digits, lowest, highest) > MAX_COUNTS) {
+            throw new IllegalArgumentException("histogram of " + digits + " digits up to " + highest
+                    + " needs more than " + MAX_COUNTS + " counts");
+        }
+    }
+
+    /** The counts array length HdrHistogram allocates for these parameters. */
+    static long countsLength(int digits, long lowest, long highest) {
+        long largestSingleUnit = 2 * (long) Math.pow(10, digits);
+        int subBucketCountMagnitude = (int) Math.ceil(Math.log(largestSingleUnit) / Math.log(2));
+        long subBucketCount = 1L << Math.max(subBucketCountMagnitude, 1);
+        int unitMagnitude = 63 - Long.numberOfLeadingZeros(lowest);
+        long smallestUntrackable = subBucketCount << unitMagnitude;
+        int buckets = 1;
+        while (smallestUntrackable <= highest && buckets < 64) {
+            if (smallestUntrackable > Long.MAX_VALUE / 2) {
+                buckets++;
+                break;
+            }
+            smallestUntrackable <<= 1;
+            buckets++;
+        }
+        return (buckets + 1) * (subBucketCount / 2);
     }
 
     /** The V2 compressed encoding of {@code h}; empty bytes when it holds nothing. */
