@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
@@ -131,11 +132,24 @@ public final class ConsumptionTable {
     /** The cycle with its {@code limit} biggest consumers by {@code order}. */
     public TopConsumers top(int limit, ConsumerOrder order) {
         requireNonNull(order, "order");
-        Entry[] entries = Arrays.copyOf(heap, size);
         Comparator<Entry> byCount = order == ConsumerOrder.BYTES
                 ? (a, b) -> Long.compareUnsigned(b.bytes, a.bytes)
                 : (a, b) -> Long.compareUnsigned(b.messages, a.messages);
-        Arrays.sort(entries, byCount.thenComparing(e -> e.address));
+        Comparator<Entry> ranking = byCount.thenComparing(e -> e.address);
+        int n = Math.min(Math.max(limit, 0), size);
+        // the n best of K in O(K log n): a bounded queue whose head is the worst kept so far
+        PriorityQueue<Entry> best = new PriorityQueue<>(Math.max(n, 1), ranking.reversed());
+        for (int i = 0; i < size && n > 0; i++) {
+            Entry e = heap[i];
+            if (best.size() < n) {
+                best.add(e);
+            } else if (ranking.compare(e, best.peek()) < 0) {
+                best.poll();
+                best.add(e);
+            }
+        }
+        Entry[] entries = best.toArray(new Entry[0]);
+        Arrays.sort(entries, ranking);
         TopConsumers.Builder out = TopConsumers.newBuilder()
                 .setCycleStartedUnixMillis(cycleStart)
                 .setCycleSeconds(cycleMillis / 1000)
@@ -145,8 +159,7 @@ public final class ConsumptionTable {
                 .setTotalBytes(totalBytes)
                 .setTrackedClients(size)
                 .setMaxTrackedClients(capacity);
-        for (int i = 0; i < Math.min(Math.max(limit, 0), entries.length); i++) {
-            Entry e = entries[i];
+        for (Entry e : entries) {
             out.addTop(Consumer.newBuilder()
                     .setAddress(e.address)
                     .setMessages(e.messages)

@@ -136,7 +136,7 @@ public final class BackendCommandLine {
         String consumptionCycle;
 
         @Option(names = {"-max-tracked-clients", "--max-tracked-clients"}, paramLabel = "N",
-                description = "Client addresses the top-K consumption table holds (Space-Saving), 1..1000000 "
+                description = "Client addresses the top-K consumption table holds (Space-Saving), 1..100000 "
                         + "(default: " + BackendConfig.DEFAULT_MAX_TRACKED_CLIENTS + ")")
         String maxTrackedClients;
 

@@ -54,8 +54,11 @@ public record BackendConfig(
 
     static final Duration MIN_CONSUMPTION_CYCLE = Duration.ofMinutes(1);
     static final Duration MAX_CONSUMPTION_CYCLE = Duration.ofDays(366);
-    /** Each tracked client is a small entry; a million is still only ~100 MiB, beyond is a typo. */
-    static final int MAX_MAX_TRACKED_CLIENTS = 1_000_000;
+    /**
+     * The table is recovery data, rewritten with every persist: about 100 bytes per tracked client
+     * in the file (10 MB at this limit), so keep it well below unless writes are rare.
+     */
+    static final int MAX_MAX_TRACKED_CLIENTS = 100_000;
     static final int MAX_TOP_CONSUMERS = 1000;
 
     static final Duration MIN_PERSIST_INTERVAL = Duration.ofMillis(1);

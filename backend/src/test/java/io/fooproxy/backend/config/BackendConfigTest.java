@@ -44,7 +44,7 @@ class BackendConfigTest {
         assertError(Map.of("consumption-cycle", "90500ms"), "consumption-cycle: 90500ms is not a whole number of seconds");
         assertError(Map.of("consumption-cycle", "daily"),
                 "consumption-cycle: expected a duration like 100ms, 1s or 2m, got 'daily'");
-        assertError(Map.of("max-tracked-clients", "0"), "max-tracked-clients: 0 out of range [1, 1000000]");
+        assertError(Map.of("max-tracked-clients", "0"), "max-tracked-clients: 0 out of range [1, 100000]");
         assertError(Map.of("max-tracked-clients", "lots"), "max-tracked-clients: expected a whole number, got 'lots'");
         assertError(Map.of("top-consumers", "0"), "top-consumers: 0 out of range [1, 1000]");
         assertError(Map.of("top-consumers", "20", "max-tracked-clients", "10"),
