@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import io.fooproxy.backend.stats.MovingWindows;
 import io.fooproxy.proto.recovery.v1.AnalyticsRecord;
+import io.fooproxy.proto.recovery.v1.WindowSlice;
 import io.fooproxy.proto.stats.v1.Analytics;
+import java.util.List;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -47,9 +49,10 @@ public final class AnalyticsFigures {
         ring.addAnswers(bucketUnixMillis, acks, naks, now);
     }
 
-    /** Adds another's since-start figures to these (rebuilding the overall ones after a restore). */
-    public void addTotals(AnalyticsFigures other) {
+    /** Adds another's figures, windows included, to these (rebuilding the overall ones after a restore). */
+    public void addAll(AnalyticsFigures other, long now) {
         requireNonNull(other, "other");
+        ring.addAll(other.ring, now);
         latencyTotal.add(other.latencyTotal);
         connectionDurations.add(other.connectionDurations);
         messagesPerConnection.add(other.messagesPerConnection);
@@ -77,8 +80,18 @@ public final class AnalyticsFigures {
         return b;
     }
 
-    /** What the recovery file keeps: the since-start figures (windows are not kept). */
-    public AnalyticsRecord toRecord() {
+    /**
+     * What the recovery file keeps: the since-start figures and the slices of the last 10 s
+     * before {@code now}.
+     */
+    public AnalyticsRecord toRecord(long now) {
+        List<WindowSlice> window = ring.slices(now);
+        AnalyticsRecord totals = totalsRecord();
+        return window.isEmpty() ? totals : totals.toBuilder().addAllWindow(window).build();
+    }
+
+    /** The since-start part, re-encoded only after a change. */
+    private AnalyticsRecord totalsRecord() {
         if (recordStale) {
             record = AnalyticsRecord.newBuilder()
                     .setLatencyTotalMicros(HistogramCodec.encode(latencyTotal))
@@ -92,18 +105,26 @@ public final class AnalyticsFigures {
     }
 
     /**
-     * Figures restored from a recovery record.
+     * Figures restored from a recovery record; its window slices are added as they are (the
+     * caller has applied the recovery rule to them), those too old at {@code now} left out.
      *
      * @throws IllegalArgumentException if a histogram does not decode
      */
-    public static AnalyticsFigures of(AnalyticsRecord r) {
+    public static AnalyticsFigures of(AnalyticsRecord r, long now) {
         requireNonNull(r, "r");
         AnalyticsFigures f = new AnalyticsFigures();
+        for (WindowSlice s : r.getWindowList()) {
+            Histogram h = HistogramCodec.decode(s.getLatencyMicros());
+            if (h != null) {
+                f.ring.addLatency(s.getStartUnixMillis(), h, now);
+            }
+            f.ring.addAnswers(s.getStartUnixMillis(), s.getAcks(), s.getNaks(), now);
+        }
         addIfAny(f.latencyTotal, HistogramCodec.decode(r.getLatencyTotalMicros()));
         addIfAny(f.connectionDurations, HistogramCodec.decode(r.getConnectionDurationMillis()));
         addIfAny(f.messagesPerConnection, HistogramCodec.decode(r.getMessagesPerConnection()));
         f.protocol.add(r.getProtocol());
-        f.record = r;
+        f.record = r.toBuilder().clearWindow().build();
         return f;
     }
 

@@ -1,8 +1,12 @@
 package io.fooproxy.backend.analytics;
 
+import com.google.protobuf.ByteString;
 import io.fooproxy.backend.stats.MovingWindows;
 import io.fooproxy.backend.stats.SaturatingCounts;
+import io.fooproxy.proto.recovery.v1.WindowSlice;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -22,6 +26,9 @@ import org.HdrHistogram.Histogram;
  * or more than {@link MovingWindows#MAX_FUTURE_MILLIS} ahead of now are not windowed; the caller
  * counts them in the totals only. That retained span (142 slices) is shorter than the ring, so
  * two retained slices never share a slot.
+ *
+ * <p><b>Recovery.</b> {@link #slices} lists the last 10 s for the recovery file; a slot's
+ * encoding is kept until the slot changes, so a write re-encodes only the slices that changed.
  */
 final class SliceRing {
     static final long SLICE_MILLIS = 100;
@@ -40,6 +47,8 @@ final class SliceRing {
     private final Histogram[] latency = new Histogram[SLOTS];
     private final long[] acks = new long[SLOTS];
     private final long[] naks = new long[SLOTS];
+    /** The slot's latency encoding as of the last {@link #slices} call; null when stale. */
+    private final ByteString[] encoded = new ByteString[SLOTS];
     /** Where windows are merged; reused by every query (the owner's lock makes that safe). */
     private final Histogram scratch = HistogramCodec.newHistogram();
 
@@ -57,6 +66,7 @@ final class SliceRing {
             latency[i] = HistogramCodec.newHistogram();
         }
         latency[i].add(h);
+        encoded[i] = null;
         return true;
     }
 
@@ -85,6 +95,48 @@ final class SliceRing {
             }
         }
         return scratch;
+    }
+
+    /**
+     * The non-empty slices starting in {@code [now - 10 s, now + }{@link
+     * MovingWindows#MAX_FUTURE_MILLIS}{@code ]}, oldest first: what the recovery file keeps.
+     */
+    List<WindowSlice> slices(long now) {
+        List<WindowSlice> out = new ArrayList<>();
+        long from = Math.floorDiv(now - MovingWindows.LONG_WINDOW_MILLIS + SLICE_MILLIS - 1, SLICE_MILLIS) * SLICE_MILLIS;
+        for (long s = from; s <= now + MovingWindows.MAX_FUTURE_MILLIS; s += SLICE_MILLIS) {
+            int i = slot(s);
+            if (start[i] != s) {
+                continue;
+            }
+            boolean hasLatency = latency[i] != null && latency[i].getTotalCount() > 0;
+            if (!hasLatency && (acks[i] | naks[i]) == 0) {
+                continue;
+            }
+            if (hasLatency && encoded[i] == null) {
+                encoded[i] = HistogramCodec.encode(latency[i]);
+            }
+            out.add(WindowSlice.newBuilder()
+                    .setStartUnixMillis(s)
+                    .setLatencyMicros(hasLatency ? encoded[i] : ByteString.EMPTY)
+                    .setAcks(acks[i])
+                    .setNaks(naks[i])
+                    .build());
+        }
+        return out;
+    }
+
+    /** Adds every retained slice of {@code other} to this ring (rebuilding the overall one). */
+    void addAll(SliceRing other, long now) {
+        for (int i = 0; i < SLOTS; i++) {
+            if (other.start[i] == EMPTY) {
+                continue;
+            }
+            if (other.latency[i] != null && other.latency[i].getTotalCount() > 0) {
+                addLatency(other.start[i], other.latency[i], now);
+            }
+            addAnswers(other.start[i], other.acks[i], other.naks[i], now);
+        }
     }
 
     /** NAK / (ACK + NAK) over the window of {@code millis} ending at {@code end}; 0 if none. */
@@ -122,6 +174,7 @@ final class SliceRing {
             }
             acks[i] = 0;
             naks[i] = 0;
+            encoded[i] = null;
         }
         return i;
     }

@@ -25,6 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.ToLongFunction;
+import java.util.regex.Pattern;
 
 /**
  * The recovery file's bytes: a {@code foo.recovery.v1.RecoverySnapshot} in protobuf's JSON
@@ -41,6 +42,8 @@ public final class RecoveryFileFormat {
     private static final JsonFormat.Printer PRINTER =
             JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
     private static final JsonFormat.Parser PARSER = JsonFormat.parser();
+    /** Address text JsonFormat prints as is (IPv4, IPv6, zone ids); never empty in a record. */
+    private static final Pattern PLAIN_ADDRESS = Pattern.compile("[0-9A-Za-z.:%]+");
 
     private RecoveryFileFormat() {}
 
@@ -108,13 +111,62 @@ public final class RecoveryFileFormat {
         return snapshot.build();
     }
 
-    /** {@code "consumption":{…}} as JsonFormat prints it, or "" when there is none. */
+    /**
+     * {@code "consumption":{…}} as JsonFormat prints it, or "" when there is none. Written by hand
+     * (it holds up to max-tracked-clients entries, and JsonFormat is slow) when every address is
+     * plain address text that JsonFormat would not escape; otherwise JsonFormat prints it.
+     */
     private static String consumptionMembers(AggregatorState state) {
-        if (state.consumption().equals(ConsumptionRecord.getDefaultInstance())) {
+        ConsumptionRecord c = state.consumption();
+        if (c.equals(ConsumptionRecord.getDefaultInstance())) {
             return "";
         }
-        String json = print(RecoverySnapshot.newBuilder().setConsumption(state.consumption()).build());
-        return json.substring(1, json.length() - 1);
+        for (ConsumerRecord r : c.getClientsList()) {
+            if (!PLAIN_ADDRESS.matcher(r.getAddress()).matches()) {
+                String json = print(RecoverySnapshot.newBuilder().setConsumption(c).build());
+                return json.substring(1, json.length() - 1);
+            }
+        }
+        StringBuilder out = new StringBuilder(64 + 110 * c.getClientsCount());
+        out.append("\"consumption\":{");
+        int mark = out.length();
+        signed(out, "cycle_started_unix_millis", c.getCycleStartedUnixMillis());
+        signed(out, "cycle_millis", c.getCycleMillis());
+        signed(out, "last_reset_unix_millis", c.getLastResetUnixMillis());
+        unsigned(out, "total_messages", c.getTotalMessages());
+        unsigned(out, "total_bytes", c.getTotalBytes());
+        if (c.getClientsCount() > 0) {
+            out.append("\"clients\":[");
+            for (int i = 0; i < c.getClientsCount(); i++) {
+                ConsumerRecord r = c.getClients(i);
+                out.append(i == 0 ? "{" : ",{");
+                out.append("\"address\":\"").append(r.getAddress()).append("\",");
+                unsigned(out, "messages", r.getMessages());
+                unsigned(out, "bytes", r.getBytes());
+                unsigned(out, "overcount_messages", r.getOvercountMessages());
+                unsigned(out, "overcount_bytes", r.getOvercountBytes());
+                out.setLength(out.length() - 1); // the address is never empty: a comma to drop
+                out.append('}');
+            }
+            out.append("],");
+        }
+        if (out.length() > mark) {
+            out.setLength(out.length() - 1);
+        }
+        return out.append('}').toString();
+    }
+
+    /** A 64-bit field as JsonFormat prints it: quoted, left out when 0. */
+    private static void signed(StringBuilder out, String name, long value) {
+        if (value != 0) {
+            out.append('"').append(name).append("\":\"").append(value).append("\",");
+        }
+    }
+
+    private static void unsigned(StringBuilder out, String name, long value) {
+        if (value != 0) {
+            out.append('"').append(name).append("\":\"").append(Long.toUnsignedString(value)).append("\",");
+        }
     }
 
     /** Everything but the window. */
@@ -231,6 +283,9 @@ public final class RecoveryFileFormat {
             HistogramCodec.decode(a.getLatencyTotalMicros());
             HistogramCodec.decode(a.getConnectionDurationMillis());
             HistogramCodec.decode(a.getMessagesPerConnection());
+            for (io.fooproxy.proto.recovery.v1.WindowSlice s : a.getWindowList()) {
+                HistogramCodec.decode(s.getLatencyMicros());
+            }
         } catch (IllegalArgumentException e) {
             throw new CorruptRecoveryFileException(
                     "frontend " + frontendId + " has a malformed analytics histogram", e);

@@ -149,7 +149,8 @@ public final class RecoveryManager implements AutoCloseable {
         List<WindowBucket> window =
                 RecoveryRule.restorableBuckets(snapshot.savedAtUnixMillis(), snapshot.window(), now);
         try {
-            aggregator.restore(snapshot.frontends(), window, snapshot.consumption());
+            aggregator.restore(RecoveryRule.restorableSlices(snapshot.savedAtUnixMillis(),
+                    snapshot.frontends(), now), window, snapshot.consumption());
         } catch (IllegalArgumentException e) {
             moveAside(path, e.getMessage());
             return;

@@ -309,7 +309,7 @@ public final class StatsAggregator implements StatsView, ConsumptionView {
             List<FrontendFigures> figures = new ArrayList<>(frontends.size());
             for (Frontend f : frontends.values()) {
                 totals.add(f.totals);
-                figures.add(f.toFigures());
+                figures.add(f.toFigures(now));
             }
             return new AggregatorState(version, now, totals.toCounters(), figures,
                     windows.buckets(now), consumption.toRecord());
@@ -358,8 +358,8 @@ public final class StatsAggregator implements StatsView, ConsumptionView {
             List<Frontend> restored = new ArrayList<>(figures.size());
             AnalyticsFigures all = new AnalyticsFigures();
             for (FrontendFigures fig : figures) {
-                Frontend f = Frontend.of(fig);
-                all.addTotals(f.analytics);
+                Frontend f = Frontend.of(fig, now);
+                all.addAll(f.analytics, now);
                 restored.add(f);
             }
             consumption.restore(consumptionRecord, now);
@@ -400,9 +400,9 @@ public final class StatsAggregator implements StatsView, ConsumptionView {
             this.analytics = analytics;
         }
 
-        static Frontend of(FrontendFigures fig) {
+        static Frontend of(FrontendFigures fig, long now) {
             Frontend f = new Frontend(fig.frontendId(), MutableTotals.of(fig.totals()),
-                    AnalyticsFigures.of(fig.analytics()));
+                    AnalyticsFigures.of(fig.analytics(), now));
             f.incarnation = fig.incarnation();
             f.lastAppliedSequence = fig.lastAppliedSequence();
             f.batchesApplied = fig.batchesApplied();
@@ -419,10 +419,10 @@ public final class StatsAggregator implements StatsView, ConsumptionView {
             }
         }
 
-        FrontendFigures toFigures() {
+        FrontendFigures toFigures(long now) {
             return new FrontendFigures(id, totals.toCounters(), incarnation, lastAppliedSequence,
                     batchesApplied, batchesDuplicate, lastSeenUnixMillis, lastState,
-                    analytics.toRecord());
+                    analytics.toRecord(now));
         }
 
         FrontendStats toStats(boolean connected, long activeConnections, Analytics analytics) {

@@ -163,4 +163,45 @@ class AnalyticsRecoveryTest {
         assertThat(Files.list(dir).map(p -> p.getFileName().toString()))
                 .anyMatch(n -> n.startsWith("recovery.json.corrupt-"));
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "restart {0} ms after the last save")
+    @org.junit.jupiter.params.provider.CsvSource({
+        // slices at now-9900 (1 sample), now-500 (2) and answers in the slice at now-10000;
+        // restored: the slices starting at or after (restart - 10 s), if saved less than 10 s ago
+        "0,     2, 3, 0.25",
+        "50,    2, 3, 0",
+        "1500,  0, 2, 0",
+        "9999,  0, 0, 0",
+        "10000, 0, 0, 0",
+    })
+    void latencyWindowsAndFrontendNakRatiosComeBackUnderTheRecoveryRule(
+            long gap, long oneSecond, long tenSeconds, double nakRatio10s)
+            throws Exception {
+        Path path = dir.resolve("recovery.json");
+        MutableClock clock = new MutableClock(T + 60_000);
+        long now = clock.millis();
+        StatsAggregator before = new StatsAggregator(clock, HOURLY);
+        RecoveryManager m1 = restored(path, before, clock);
+        before.apply(batch("fe", 1, 1, now, io.fooproxy.proto.telemetry.v1.Analytics.newBuilder()
+                .addLatency(slice(now - 9_900, 70))
+                .addLatency(slice(now - 500, 10, 20))
+                .build()).toBuilder()
+                .addBuckets(io.fooproxy.proto.telemetry.v1.MessageBucket.newBuilder()
+                        .setStartUnixMillis(now - 9_950).setAcks(3).setNaks(1))
+                .build());
+        Stats saved = before.snapshot();
+        assertThat(saved.getAnalytics().getLatency1S().getCount()).isEqualTo(2);
+        assertThat(saved.getAnalytics().getLatency10S().getCount()).isEqualTo(3);
+        m1.close();
+
+        clock.advance(gap);
+        StatsAggregator after = new StatsAggregator(clock, HOURLY);
+        restored(path, after, clock);
+        Stats s = after.snapshot();
+        assertThat(s.getAnalytics().getLatency1S().getCount()).isEqualTo(oneSecond);
+        assertThat(s.getAnalytics().getLatency10S().getCount()).isEqualTo(tenSeconds);
+        assertThat(s.getFrontends(0).getAnalytics().getLatency10S().getCount()).isEqualTo(tenSeconds);
+        assertThat(s.getFrontends(0).getAnalytics().getNakRatio10S()).isEqualTo(nakRatio10s);
+        assertThat(s.getAnalytics().getLatencyTotal().getCount()).isEqualTo(3);
+    }
 }

@@ -83,14 +83,23 @@ class RecoveryFileFormatTest {
                 .setCycleMillis(86_400_000).setLastResetUnixMillis(T + 3).setTotalMessages(9).setTotalBytes(99)
                 .addClients(ConsumerRecord.newBuilder().setAddress("127.0.0.1").setMessages(9).setBytes(99))
                 .build();
+        ConsumptionRecord zeros = ConsumptionRecord.newBuilder().setCycleMillis(60_000).setLastResetUnixMillis(-5)
+                .addClients(ConsumerRecord.newBuilder().setAddress("fe80::1%eth0").setOvercountBytes(-1L))
+                .addClients(ConsumerRecord.newBuilder().setAddress("::ffff:10.0.0.1").setMessages(3)
+                        .setOvercountMessages(2))
+                .build();
+        // JsonFormat escapes some characters ('=' as \u003d, '<' …): such addresses take its path
+        ConsumptionRecord odd = consumption.toBuilder()
+                .addClients(ConsumerRecord.newBuilder().setAddress("a=b<c>'\"\n").setMessages(1)).build();
+        for (ConsumptionRecord c : List.of(consumption, zeros, odd, ConsumptionRecord.newBuilder().setCycleMillis(1).build()))
         for (List<WindowBucket> window : List.of(plain.window(), List.<WindowBucket>of())) {
             AggregatorState s = new AggregatorState(1, T, plain.totals(),
-                    List.of(withAnalytics, plain.frontends().get(1)), window, consumption);
+                    List.of(withAnalytics, plain.frontends().get(1)), window, c);
             String text = new String(RecoveryFileFormat.encode(s), StandardCharsets.UTF_8);
             assertThat(text).isEqualTo(RecoveryFileFormat.print(RecoveryFileFormat.toProto(s)) + "\n");
             RestoredSnapshot r = RecoveryFileFormat.decode(text.getBytes(StandardCharsets.UTF_8));
             assertThat(r.frontends().get(0).analytics()).isEqualTo(analytics);
-            assertThat(r.consumption()).isEqualTo(consumption);
+            assertThat(r.consumption()).isEqualTo(c);
             assertThat(r.window()).isEqualTo(window);
         }
     }
