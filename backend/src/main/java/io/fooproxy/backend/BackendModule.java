@@ -60,8 +60,8 @@ public final class BackendModule extends AbstractModule {
 
     @Provides
     @Singleton
-    StatsAggregator aggregator(Clock clock) {
-        return new StatsAggregator(clock);
+    StatsAggregator aggregator(BackendConfig config, Clock clock) {
+        return new StatsAggregator(clock, config.analytics());
     }
 
     @Provides
@@ -129,8 +129,8 @@ public final class BackendModule extends AbstractModule {
 
     @Provides
     @Singleton
-    StatsServiceImpl statsService(StatsView stats, ScheduledExecutorService scheduler) {
-        return new StatsServiceImpl(stats, scheduler);
+    StatsServiceImpl statsService(StatsAggregator aggregator, ScheduledExecutorService scheduler) {
+        return new StatsServiceImpl(aggregator, aggregator, scheduler);
     }
 
     @Provides

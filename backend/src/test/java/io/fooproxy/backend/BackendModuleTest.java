@@ -67,6 +67,10 @@ class BackendModuleTest {
                 .getStats(GetStatsRequest.getDefaultInstance());
         assertThat(stats.getMsgTotal()).isZero();
         assertThat(get(backend, "/stats").body()).startsWith("{\"msg_total\":0,\"msg_req\":0,");
+        assertThat(get(backend, "/stats").body()).contains(",\"analytics\":{\"latency_1s\":{\"count\":0,",
+                "\"consumption\":{", "\"max_tracked_clients\":1000,\"top\":[]}}}");
+        assertThat(stats.getAnalytics().getConsumption().getCycleSeconds()).isEqualTo(86_400);
+        assertThat(get(backend, "/metrics").body()).contains("foo_upstream_latency_seconds_count{window=\"10s\"} 0");
         await().atMost(Duration.ofSeconds(5)).until(() -> check(channel, "") == ServingStatus.SERVING);
         assertThat(check(channel, "foo.backend.recovery")).isEqualTo(ServingStatus.SERVING);
         assertThat(check(channel, "foo.backend.frontends")).isEqualTo(ServingStatus.NOT_SERVING);

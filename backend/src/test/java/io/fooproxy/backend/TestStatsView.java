@@ -1,13 +1,18 @@
 package io.fooproxy.backend;
 
+import io.fooproxy.backend.analytics.ConsumptionView;
 import io.fooproxy.backend.stats.StatsView;
 import io.fooproxy.proto.stats.v1.FrontendStats;
 import io.fooproxy.proto.stats.v1.Stats;
+import io.fooproxy.proto.stats.v1.TopConsumers;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A StatsView whose figures the test sets; counts the snapshots taken. */
 public final class TestStatsView implements StatsView {
+    /** For services whose test is not about consumption: an empty cycle. */
+    public static final ConsumptionView NO_CONSUMPTION = (limit, order) -> TopConsumers.getDefaultInstance();
+
     private final AtomicReference<Stats> stats;
     private final AtomicInteger snapshots = new AtomicInteger();
 

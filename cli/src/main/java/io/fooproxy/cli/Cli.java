@@ -21,7 +21,8 @@ public final class Cli {
         CommandLine cli = new CommandLine(new FooCli(err))
                 .addSubcommand(new StatsCommand(channels, out, err))
                 .addSubcommand(new WatchCommand(channels, out, err, zone))
-                .addSubcommand(new HealthCommand(channels, out, err));
+                .addSubcommand(new HealthCommand(channels, out, err))
+                .addSubcommand(new TopCommand(channels, out, err, zone));
         cli.setPosixClusteredShortOptionsAllowed(false);
         cli.setUsageHelpWidth(100);
         cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));

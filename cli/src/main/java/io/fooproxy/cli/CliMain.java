@@ -3,7 +3,7 @@ package io.fooproxy.cli;
 import java.time.ZoneId;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
-/** {@code java -jar foo-proxy-cli.jar [-backend HOST:PORT] stats|watch|health}. */
+/** {@code java -jar foo-proxy-cli.jar [-backend HOST:PORT] stats|watch|health|top}. */
 public final class CliMain {
     private CliMain() {}
 

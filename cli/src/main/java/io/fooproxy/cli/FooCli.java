@@ -9,8 +9,8 @@ import picocli.CommandLine.Mixin;
 
 /** The top-level command: the options the subcommands share, and the exit status contract. */
 @Command(name = "foo-proxy-cli",
-        description = "Asks a foo-proxy backend over gRPC for its statistics and health.",
-        synopsisSubcommandLabel = "(stats | watch | health)",
+        description = "Asks a foo-proxy backend over gRPC for its statistics, health and top consumers.",
+        synopsisSubcommandLabel = "(stats | watch | health | top)",
         footer = {"", "Exit status: 0 done (health: SERVING); 1 health: not serving, watch: the backend ended the",
                 "stream; 2 backend unreachable, call failed or bad command line."})
 final class FooCli implements Callable<Integer> {
@@ -28,7 +28,7 @@ final class FooCli implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        err.println("error: name a command: stats, watch or health (see -help)");
+        err.println("error: name a command: stats, watch, health or top (see -help)");
         return ExitCodes.FAILED;
     }
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fooproxy.proto.json.StatsJson;
+import io.fooproxy.proto.stats.v1.Analytics;
+import io.fooproxy.proto.stats.v1.Latency;
+import io.fooproxy.proto.stats.v1.Stats;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -72,6 +75,19 @@ class CliTest {
         assertThat(backend.watchRequests).hasSize(1);
         assertThat(backend.watchRequests.get(0).getIntervalMillis()).isEqualTo(250);
         await().atMost(Duration.ofSeconds(5)).until(() -> backend.cancelledWatches.get() == 1);
+    }
+
+    @Test
+    void watchAddsLatencyAndInFlightWhenTheBackendSendsAnalytics() throws Exception {
+        Stats withAnalytics = TestBackend.stats(30, 25, 5, T0).toBuilder().setAnalytics(Analytics.newBuilder()
+                .setLatency1S(Latency.newBuilder().setCount(9).setP50Us(512).setP99Us(1_834))
+                .setInFlightRequests(3).setOldestInFlightAgeMillis(12)).build();
+        backend = new TestBackend(List.of(withAnalytics), false);
+        assertThat(run(backend.channels(), "watch", "-count", "1")).isZero();
+        assertThat(out().lines()).containsExactly(
+                "2026-01-02 10:00:00  req=30 ack=25 nak=5  req/s 1s=12.5 10s=9.25  resp/s 1s=11 10s=8.5  new req=- resp=-"
+                        + "  latency 1s p50=512us p99=1.83ms  in-flight=3 oldest=12ms");
+        assertThat(WatchLine.micros(2_345_678)).isEqualTo("2.35s");
     }
 
     @Test
@@ -168,7 +184,10 @@ class CliTest {
     void helpAndMissingCommand() throws Exception {
         backend = new TestBackend(List.of(TestBackend.stats(1, 1, 0, T0)), false);
         assertThat(run(backend.channels(), "-help")).isZero();
-        assertThat(out()).contains("-backend", "stats", "watch", "health", "Exit status");
+        assertThat(out()).contains("-backend", "stats", "watch", "health", "top", "Exit status");
+        out.reset();
+        assertThat(run(backend.channels(), "top", "-help")).isZero();
+        assertThat(out()).contains("-n", "-by", "messages|bytes", "-timeout", "-backend");
         out.reset();
         assertThat(run(backend.channels(), "watch", "--help")).isZero();
         assertThat(out()).contains("-interval", "-count", "-backend");

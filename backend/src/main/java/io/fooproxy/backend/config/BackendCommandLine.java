@@ -56,6 +56,9 @@ public final class BackendCommandLine {
         putIfGiven(flags, BackendConfig.RECOVERY_PATH, options.recoveryPath);
         putIfGiven(flags, BackendConfig.PERSIST_INTERVAL, options.persistInterval);
         putIfGiven(flags, BackendConfig.LOG_LEVEL, options.logLevel);
+        putIfGiven(flags, BackendConfig.CONSUMPTION_CYCLE, options.consumptionCycle);
+        putIfGiven(flags, BackendConfig.MAX_TRACKED_CLIENTS, options.maxTrackedClients);
+        putIfGiven(flags, BackendConfig.TOP_CONSUMERS, options.topConsumers);
         Optional<Path> configFile = Optional.empty();
         if (options.config != null) {
             try {
@@ -126,6 +129,21 @@ public final class BackendCommandLine {
                 description = "TRACE, DEBUG, INFO, WARN or ERROR; reloaded on SIGHUP (default: "
                         + BackendConfig.DEFAULT_LOG_LEVEL + ")")
         String logLevel;
+
+        @Option(names = {"-consumption-cycle", "--consumption-cycle"}, paramLabel = "DURATION",
+                description = "Consumption cycle per client address, 1m..366d; cycles start on multiples of it since "
+                        + "the unix epoch (1d resets at 00:00 UTC) (default: " + BackendConfig.DEFAULT_CONSUMPTION_CYCLE + ")")
+        String consumptionCycle;
+
+        @Option(names = {"-max-tracked-clients", "--max-tracked-clients"}, paramLabel = "N",
+                description = "Client addresses the top-K consumption table holds (Space-Saving), 1..100000 "
+                        + "(default: " + BackendConfig.DEFAULT_MAX_TRACKED_CLIENTS + ")")
+        String maxTrackedClients;
+
+        @Option(names = {"-top-consumers", "--top-consumers"}, paramLabel = "N",
+                description = "Top consumers shown in the stats and /metrics, 1..1000 and at most max-tracked-clients "
+                        + "(default: " + BackendConfig.DEFAULT_TOP_CONSUMERS + ")")
+        String topConsumers;
 
         @Option(names = {"-config", "--config"}, paramLabel = "FILE",
                 description = "Java properties file whose keys are the option names without dashes "

@@ -43,7 +43,8 @@ public final class ConfigReloader {
         }
         // remember only what was applied, so the restart warning repeats until someone restarts
         applied = new BackendConfig(applied.grpc(), applied.http(), applied.recoveryPath(),
-                applied.persistInterval(), fresh.logLevel());
+                applied.persistInterval(), fresh.logLevel(), applied.consumptionCycle(),
+                applied.maxTrackedClients(), applied.topConsumers());
         return new Result(reloadable, restart);
     }
 

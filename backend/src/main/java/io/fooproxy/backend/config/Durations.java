@@ -8,9 +8,9 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as people write them in flags: {@code 100ms}, {@code 1s}, {@code 1.5s}, {@code 2m}. */
+/** Durations as people write them in flags: {@code 100ms}, {@code 1s}, {@code 1.5s}, {@code 2m}, {@code 1d}. */
 public final class Durations {
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,12}(?:\\.\\d{1,9})?)(ns|us|ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,12}(?:\\.\\d{1,9})?)(ns|us|ms|s|m|h|d)");
 
     private Durations() {}
 
@@ -28,7 +28,8 @@ public final class Durations {
             case "ms" -> 1_000_000L;
             case "s" -> 1_000_000_000L;
             case "m" -> 60_000_000_000L;
-            default -> 3_600_000_000_000L;
+            case "h" -> 3_600_000_000_000L;
+            default -> 86_400_000_000_000L;
         };
         BigDecimal nanos = amount.multiply(BigDecimal.valueOf(nanosPerUnit));
         if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
@@ -41,6 +42,9 @@ public final class Durations {
     public static String format(Duration d) {
         requireNonNull(d, "d");
         long nanos = d.toNanos();
+        if (nanos != 0 && nanos % 86_400_000_000_000L == 0) {
+            return nanos / 86_400_000_000_000L + "d";
+        }
         if (nanos != 0 && nanos % 3_600_000_000_000L == 0) {
             return nanos / 3_600_000_000_000L + "h";
         }

@@ -2,10 +2,14 @@ package io.fooproxy.backend.grpc;
 
 import static java.util.Objects.requireNonNull;
 
+import io.fooproxy.backend.analytics.ConsumerOrder;
+import io.fooproxy.backend.analytics.ConsumptionView;
 import io.fooproxy.backend.stats.StatsView;
 import io.fooproxy.proto.stats.v1.GetStatsRequest;
+import io.fooproxy.proto.stats.v1.GetTopConsumersRequest;
 import io.fooproxy.proto.stats.v1.Stats;
 import io.fooproxy.proto.stats.v1.StatsServiceGrpc;
+import io.fooproxy.proto.stats.v1.TopConsumers;
 import io.fooproxy.proto.stats.v1.WatchStatsRequest;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -32,12 +36,14 @@ public final class StatsServiceImpl extends StatsServiceGrpc.StatsServiceImplBas
     static final long MAX_INTERVAL_MILLIS = 60_000;
 
     private final StatsView stats;
+    private final ConsumptionView consumption;
     private final ScheduledExecutorService scheduler;
     private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
 
-    public StatsServiceImpl(StatsView stats, ScheduledExecutorService scheduler) {
+    public StatsServiceImpl(StatsView stats, ConsumptionView consumption, ScheduledExecutorService scheduler) {
         this.stats = requireNonNull(stats, "stats");
+        this.consumption = requireNonNull(consumption, "consumption");
         this.scheduler = requireNonNull(scheduler, "scheduler");
     }
 
@@ -52,6 +58,30 @@ public final class StatsServiceImpl extends StatsServiceGrpc.StatsServiceImplBas
             return;
         }
         responseObserver.onNext(snapshot);
+        responseObserver.onCompleted();
+    }
+
+    /** The consumption cycle's top clients; a bad order_by is INVALID_ARGUMENT saying what is accepted. */
+    @Override
+    public void getTopConsumers(GetTopConsumersRequest request, StreamObserver<TopConsumers> responseObserver) {
+        ConsumerOrder order;
+        try {
+            order = ConsumerOrder.parse(request.getOrderBy());
+        } catch (IllegalArgumentException e) {
+            responseObserver.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        }
+        // uint32: a "negative" int is a huge limit, which the table's size caps anyway
+        int limit = request.getLimit() < 0 ? Integer.MAX_VALUE : request.getLimit();
+        TopConsumers top;
+        try {
+            top = consumption.topConsumers(limit, order);
+        } catch (RuntimeException e) {
+            log.warn("GetTopConsumers failed", e);
+            responseObserver.onError(Status.INTERNAL.withDescription("consumption unavailable").asRuntimeException());
+            return;
+        }
+        responseObserver.onNext(top);
         responseObserver.onCompleted();
     }
 

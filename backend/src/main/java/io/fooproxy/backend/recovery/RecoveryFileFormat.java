@@ -4,10 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.fooproxy.backend.analytics.HistogramCodec;
 import io.fooproxy.backend.stats.AggregatorState;
 import io.fooproxy.backend.stats.FrontendFigures;
 import io.fooproxy.backend.stats.SaturatingCounts;
 import io.fooproxy.backend.stats.WindowBucket;
+import io.fooproxy.proto.recovery.v1.AnalyticsRecord;
+import io.fooproxy.proto.recovery.v1.ConsumerRecord;
+import io.fooproxy.proto.recovery.v1.ConsumptionRecord;
 import io.fooproxy.proto.recovery.v1.FrontendRecord;
 import io.fooproxy.proto.recovery.v1.RecoverySnapshot;
 import io.fooproxy.proto.recovery.v1.WindowBuckets;
@@ -21,6 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.ToLongFunction;
+import java.util.regex.Pattern;
 
 /**
  * The recovery file's bytes: a {@code foo.recovery.v1.RecoverySnapshot} in protobuf's JSON
@@ -37,6 +42,8 @@ public final class RecoveryFileFormat {
     private static final JsonFormat.Printer PRINTER =
             JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
     private static final JsonFormat.Parser PARSER = JsonFormat.parser();
+    /** Address text JsonFormat prints as is (IPv4, IPv6, zone ids); never empty in a record. */
+    private static final Pattern PLAIN_ADDRESS = Pattern.compile("[0-9A-Za-z.:%]+");
 
     private RecoveryFileFormat() {}
 
@@ -46,17 +53,23 @@ public final class RecoveryFileFormat {
      * <p>Byte for byte what JsonFormat prints for {@link #toProto} (a test holds it to that), but
      * the window, which is nearly all of the file (up to ten thousand buckets), is written by
      * hand: JsonFormat's reflective printer takes about ten times as long for it, and this runs
-     * up to ten times a second.
+     * up to ten times a second. The consumption table (field 6) follows the window, as JsonFormat
+     * orders fields by number.
      */
     public static byte[] encode(AggregatorState state) {
         requireNonNull(state, "state");
         String head = print(header(state));
+        String tail = consumptionMembers(state);
         List<WindowBucket> window = state.window();
         if (window.isEmpty()) {
-            return (head + "\n").getBytes(StandardCharsets.UTF_8);
+            if (tail.isEmpty()) {
+                return (head + "\n").getBytes(StandardCharsets.UTF_8);
+            }
+            return (head.substring(0, head.length() - 1) + (head.length() > 2 ? "," : "") + tail
+                    + "}\n").getBytes(StandardCharsets.UTF_8);
         }
-        StringBuilder out = new StringBuilder(head.length() + 24 * window.size() + 128);
-        out.append(head, 0, head.length() - 1); // up to the closing brace; window is the last field
+        StringBuilder out = new StringBuilder(head.length() + 24 * window.size() + tail.length() + 128);
+        out.append(head, 0, head.length() - 1); // up to the closing brace; window comes next
         long base = window.get(0).startUnixMillis();
         out.append(",\"window\":{");
         if (base != 0) {
@@ -69,7 +82,11 @@ public final class RecoveryFileFormat {
         column(out, "requests", window, WindowBucket::requests);
         column(out, "acks", window, WindowBucket::acks);
         column(out, "naks", window, WindowBucket::naks);
-        out.append("]}}\n");
+        out.append("]}");
+        if (!tail.isEmpty()) {
+            out.append(',').append(tail);
+        }
+        out.append("}\n");
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -88,7 +105,68 @@ public final class RecoveryFileFormat {
             }
             snapshot.setWindow(w);
         }
+        if (!state.consumption().equals(ConsumptionRecord.getDefaultInstance())) {
+            snapshot.setConsumption(state.consumption());
+        }
         return snapshot.build();
+    }
+
+    /**
+     * {@code "consumption":{…}} as JsonFormat prints it, or "" when there is none. Written by hand
+     * (it holds up to max-tracked-clients entries, and JsonFormat is slow) when every address is
+     * plain address text that JsonFormat would not escape; otherwise JsonFormat prints it.
+     */
+    private static String consumptionMembers(AggregatorState state) {
+        ConsumptionRecord c = state.consumption();
+        if (c.equals(ConsumptionRecord.getDefaultInstance())) {
+            return "";
+        }
+        for (ConsumerRecord r : c.getClientsList()) {
+            if (!PLAIN_ADDRESS.matcher(r.getAddress()).matches()) {
+                String json = print(RecoverySnapshot.newBuilder().setConsumption(c).build());
+                return json.substring(1, json.length() - 1);
+            }
+        }
+        StringBuilder out = new StringBuilder(64 + 110 * c.getClientsCount());
+        out.append("\"consumption\":{");
+        int mark = out.length();
+        signed(out, "cycle_started_unix_millis", c.getCycleStartedUnixMillis());
+        signed(out, "cycle_millis", c.getCycleMillis());
+        signed(out, "last_reset_unix_millis", c.getLastResetUnixMillis());
+        unsigned(out, "total_messages", c.getTotalMessages());
+        unsigned(out, "total_bytes", c.getTotalBytes());
+        if (c.getClientsCount() > 0) {
+            out.append("\"clients\":[");
+            for (int i = 0; i < c.getClientsCount(); i++) {
+                ConsumerRecord r = c.getClients(i);
+                out.append(i == 0 ? "{" : ",{");
+                out.append("\"address\":\"").append(r.getAddress()).append("\",");
+                unsigned(out, "messages", r.getMessages());
+                unsigned(out, "bytes", r.getBytes());
+                unsigned(out, "overcount_messages", r.getOvercountMessages());
+                unsigned(out, "overcount_bytes", r.getOvercountBytes());
+                out.setLength(out.length() - 1); // the address is never empty: a comma to drop
+                out.append('}');
+            }
+            out.append("],");
+        }
+        if (out.length() > mark) {
+            out.setLength(out.length() - 1);
+        }
+        return out.append('}').toString();
+    }
+
+    /** A 64-bit field as JsonFormat prints it: quoted, left out when 0. */
+    private static void signed(StringBuilder out, String name, long value) {
+        if (value != 0) {
+            out.append('"').append(name).append("\":\"").append(value).append("\",");
+        }
+    }
+
+    private static void unsigned(StringBuilder out, String name, long value) {
+        if (value != 0) {
+            out.append('"').append(name).append("\":\"").append(Long.toUnsignedString(value)).append("\",");
+        }
     }
 
     /** Everything but the window. */
@@ -106,7 +184,8 @@ public final class RecoveryFileFormat {
                     .setBatchesApplied(f.batchesApplied())
                     .setBatchesDuplicate(f.batchesDuplicate())
                     .setLastSeenUnixMillis(f.lastSeenUnixMillis())
-                    .setLastState(f.lastState()));
+                    .setLastState(f.lastState())
+                    .setAnalytics(f.analytics()));
         }
         return snapshot.build();
     }
@@ -184,16 +263,46 @@ public final class RecoveryFileFormat {
                         "frontend_id " + r.getFrontendId() + " appears twice");
             }
             sum = SaturatingCounts.sum(sum, r.getTotals());
+            checkHistograms(r.getFrontendId(), r.getAnalytics());
             frontends.add(new FrontendFigures(r.getFrontendId(), r.getTotals(), r.getIncarnation(),
                     r.getLastAppliedSequence(), r.getBatchesApplied(), r.getBatchesDuplicate(),
-                    r.getLastSeenUnixMillis(), r.getLastState()));
+                    r.getLastSeenUnixMillis(), r.getLastState(), r.getAnalytics()));
         }
+        checkConsumption(s.getConsumption());
         if (!sum.equals(s.getTotals())) {
             throw new CorruptRecoveryFileException(
                     "totals do not match the sum of the per-frontend totals");
         }
-        return new RestoredSnapshot(
-                s.getSavedAtUnixMillis(), s.getTotals(), frontends, window(s.getWindow()));
+        return new RestoredSnapshot(s.getSavedAtUnixMillis(), s.getTotals(), frontends,
+                window(s.getWindow()), s.getConsumption());
+    }
+
+    private static void checkHistograms(String frontendId, AnalyticsRecord a)
+            throws CorruptRecoveryFileException {
+        try {
+            HistogramCodec.decode(a.getLatencyTotalMicros());
+            HistogramCodec.decode(a.getConnectionDurationMillis());
+            HistogramCodec.decode(a.getMessagesPerConnection());
+            for (io.fooproxy.proto.recovery.v1.WindowSlice s : a.getWindowList()) {
+                HistogramCodec.decode(s.getLatencyMicros());
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CorruptRecoveryFileException(
+                    "frontend " + frontendId + " has a malformed analytics histogram", e);
+        }
+    }
+
+    private static void checkConsumption(ConsumptionRecord c) throws CorruptRecoveryFileException {
+        if (c.getCycleMillis() < 0) {
+            throw new CorruptRecoveryFileException("consumption cycle_millis is negative");
+        }
+        Set<String> addresses = new HashSet<>();
+        for (ConsumerRecord r : c.getClientsList()) {
+            if (r.getAddress().isEmpty() || !addresses.add(r.getAddress())) {
+                throw new CorruptRecoveryFileException(
+                        "consumption has an empty or repeated address '" + r.getAddress() + "'");
+            }
+        }
     }
 
     /** Parser messages may run over several lines; the log gets one. */

@@ -148,14 +148,23 @@ public final class RecoveryManager implements AutoCloseable {
         long now = clock.millis();
         List<WindowBucket> window =
                 RecoveryRule.restorableBuckets(snapshot.savedAtUnixMillis(), snapshot.window(), now);
-        aggregator.restore(snapshot.frontends(), window);
+        try {
+            aggregator.restore(RecoveryRule.restorableSlices(snapshot.savedAtUnixMillis(),
+                    snapshot.frontends(), now), window, snapshot.consumption());
+        } catch (IllegalArgumentException e) {
+            moveAside(path, e.getMessage());
+            return;
+        }
         log.info("recovery: restored {} saved {} ms ago: msg_req={} msg_ack={} msg_nak={}, "
-                        + "{} frontends, {} of {} window buckets still current",
+                        + "{} frontends, {} of {} window buckets still current, consumption cycle "
+                        + "from {} with {} clients",
                 path, now - snapshot.savedAtUnixMillis(),
                 Long.toUnsignedString(snapshot.totals().getRequests()),
                 Long.toUnsignedString(snapshot.totals().getAcks()),
                 Long.toUnsignedString(snapshot.totals().getNaks()),
-                snapshot.frontends().size(), window.size(), snapshot.window().size());
+                snapshot.frontends().size(), window.size(), snapshot.window().size(),
+                Instant.ofEpochMilli(snapshot.consumption().getCycleStartedUnixMillis()),
+                snapshot.consumption().getClientsCount());
     }
 
     private void moveAside(Path path, String reason) {

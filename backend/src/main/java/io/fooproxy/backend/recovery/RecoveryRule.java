@@ -2,8 +2,11 @@ package io.fooproxy.backend.recovery;
 
 import static java.util.Objects.requireNonNull;
 
+import io.fooproxy.backend.stats.FrontendFigures;
 import io.fooproxy.backend.stats.MovingWindows;
 import io.fooproxy.backend.stats.WindowBucket;
+import io.fooproxy.proto.recovery.v1.AnalyticsRecord;
+import io.fooproxy.proto.recovery.v1.WindowSlice;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,5 +44,36 @@ public final class RecoveryRule {
             }
         }
         return kept;
+    }
+
+    /**
+     * The figures with only the analytics window slices (100 ms, latency and answers) that still
+     * count at {@code nowUnixMillis}, by the same rule as the buckets: none if saved 10 s or more
+     * ago, else those starting at or after {@code now - 10 000 ms}.
+     */
+    public static List<FrontendFigures> restorableSlices(
+            long savedAtUnixMillis, List<FrontendFigures> saved, long nowUnixMillis) {
+        requireNonNull(saved, "saved");
+        boolean fresh = savedAtUnixMillis > nowUnixMillis - WINDOW_MILLIS;
+        long oldest = nowUnixMillis - WINDOW_MILLIS;
+        List<FrontendFigures> out = new ArrayList<>(saved.size());
+        for (FrontendFigures f : saved) {
+            AnalyticsRecord a = f.analytics();
+            if (a.getWindowCount() == 0) {
+                out.add(f);
+                continue;
+            }
+            AnalyticsRecord.Builder kept = a.toBuilder().clearWindow();
+            if (fresh) {
+                for (WindowSlice s : a.getWindowList()) {
+                    if (s.getStartUnixMillis() >= oldest) {
+                        kept.addWindow(s);
+                    }
+                }
+            }
+            out.add(new FrontendFigures(f.frontendId(), f.totals(), f.incarnation(), f.lastAppliedSequence(),
+                    f.batchesApplied(), f.batchesDuplicate(), f.lastSeenUnixMillis(), f.lastState(), kept.build()));
+        }
+        return out;
     }
 }

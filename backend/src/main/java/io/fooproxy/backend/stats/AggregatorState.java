@@ -2,6 +2,7 @@ package io.fooproxy.backend.stats;
 
 import static java.util.Objects.requireNonNull;
 
+import io.fooproxy.proto.recovery.v1.ConsumptionRecord;
 import io.fooproxy.proto.telemetry.v1.Counters;
 import java.util.List;
 
@@ -15,16 +16,26 @@ import java.util.List;
  * @param totals the sum of every frontend's totals
  * @param frontends one entry per frontend ever heard from, sorted by id
  * @param window the non-empty window buckets of the last 10 s, oldest first
+ * @param consumption the consumption cycle and its top-K table
  */
 public record AggregatorState(
         long version,
         long takenAtUnixMillis,
         Counters totals,
         List<FrontendFigures> frontends,
-        List<WindowBucket> window) {
+        List<WindowBucket> window,
+        ConsumptionRecord consumption) {
+
+    /** A state without consumption data. */
+    public AggregatorState(long version, long takenAtUnixMillis, Counters totals,
+            List<FrontendFigures> frontends, List<WindowBucket> window) {
+        this(version, takenAtUnixMillis, totals, frontends, window,
+                ConsumptionRecord.getDefaultInstance());
+    }
 
     public AggregatorState {
         requireNonNull(totals, "totals");
+        requireNonNull(consumption, "consumption");
         frontends = List.copyOf(frontends);
         window = List.copyOf(window);
     }

@@ -2,6 +2,7 @@ package io.fooproxy.backend.stats;
 
 import static java.util.Objects.requireNonNull;
 
+import io.fooproxy.proto.recovery.v1.AnalyticsRecord;
 import io.fooproxy.proto.telemetry.v1.Counters;
 import io.fooproxy.proto.telemetry.v1.FrontendState;
 
@@ -14,6 +15,7 @@ import io.fooproxy.proto.telemetry.v1.FrontendState;
  * @param lastAppliedSequence the highest sequence applied for {@code incarnation} (0: none)
  * @param lastSeenUnixMillis when the last batch arrived (backend clock)
  * @param lastState the frontend's gauges as of its last applied batch
+ * @param analytics its protocol analytics since the numbers began
  */
 public record FrontendFigures(
         String frontendId,
@@ -23,10 +25,21 @@ public record FrontendFigures(
         long batchesApplied,
         long batchesDuplicate,
         long lastSeenUnixMillis,
-        FrontendState lastState) {
+        FrontendState lastState,
+        AnalyticsRecord analytics) {
+
+    /** Figures without analytics (as a file written before they existed holds). */
+    public FrontendFigures(String frontendId, Counters totals, long incarnation,
+            long lastAppliedSequence, long batchesApplied, long batchesDuplicate,
+            long lastSeenUnixMillis, FrontendState lastState) {
+        this(frontendId, totals, incarnation, lastAppliedSequence, batchesApplied,
+                batchesDuplicate, lastSeenUnixMillis, lastState,
+                AnalyticsRecord.getDefaultInstance());
+    }
 
     public FrontendFigures {
         requireNonNull(frontendId, "frontendId");
+        requireNonNull(analytics, "analytics");
         requireNonNull(totals, "totals");
         requireNonNull(lastState, "lastState");
         if (frontendId.isEmpty()) {

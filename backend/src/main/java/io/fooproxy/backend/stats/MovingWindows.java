@@ -107,6 +107,8 @@ public final class MovingWindows {
         long resp10 = 0;
         long req1 = 0;
         long resp1 = 0;
+        long nak10 = 0;
+        long nak1 = 0;
         for (long t = from; t < end; t++) {
             int i = slot(t);
             if (slotMillis[i] != t) {
@@ -115,9 +117,11 @@ public final class MovingWindows {
             long resp = SaturatingCounts.add(acks[i], naks[i]);
             req10 = SaturatingCounts.add(req10, requests[i]);
             resp10 = SaturatingCounts.add(resp10, resp);
+            nak10 = SaturatingCounts.add(nak10, naks[i]);
             if (t >= shortFrom) {
                 req1 = SaturatingCounts.add(req1, requests[i]);
                 resp1 = SaturatingCounts.add(resp1, resp);
+                nak1 = SaturatingCounts.add(nak1, naks[i]);
             }
         }
         double shortSeconds = SHORT_WINDOW_MILLIS / 1000.0;
@@ -127,7 +131,14 @@ public final class MovingWindows {
                 SaturatingCounts.toDouble(req10) / longSeconds,
                 SaturatingCounts.toDouble(resp1) / shortSeconds,
                 SaturatingCounts.toDouble(resp10) / longSeconds,
+                ratio(nak1, resp1),
+                ratio(nak10, resp10),
                 end);
+    }
+
+    /** {@code part / whole}, 0 when whole is 0. */
+    private static double ratio(long part, long whole) {
+        return whole == 0 ? 0 : SaturatingCounts.toDouble(part) / SaturatingCounts.toDouble(whole);
     }
 
     /**

@@ -2,8 +2,17 @@ package io.fooproxy.backend.stats;
 
 import static java.util.Objects.requireNonNull;
 
+import io.fooproxy.backend.analytics.AnalyticsFigures;
+import io.fooproxy.backend.analytics.AnalyticsSettings;
+import io.fooproxy.backend.analytics.ConsumerOrder;
+import io.fooproxy.backend.analytics.ConsumptionTable;
+import io.fooproxy.backend.analytics.ConsumptionView;
+import io.fooproxy.backend.analytics.DecodedAnalytics;
+import io.fooproxy.proto.recovery.v1.ConsumptionRecord;
+import io.fooproxy.proto.stats.v1.Analytics;
 import io.fooproxy.proto.stats.v1.FrontendStats;
 import io.fooproxy.proto.stats.v1.Stats;
+import io.fooproxy.proto.stats.v1.TopConsumers;
 import io.fooproxy.proto.telemetry.v1.FrontendState;
 import io.fooproxy.proto.telemetry.v1.MessageBucket;
 import io.fooproxy.proto.telemetry.v1.TelemetryBatch;
@@ -14,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The backend's numbers: totals, per-frontend figures, the moving windows and the
@@ -29,9 +40,15 @@ import java.util.TreeMap;
  * frontend holds the end back only once one of its batches carried a watermark; a frontend whose
  * last stream closed no longer holds it.
  *
+ * <p>Protocol analytics ride with their batch: applied exactly when its counters are (a
+ * duplicate applies none), per frontend and overall, and in the same snapshots. Their histograms
+ * are decoded before the lock is taken.
+ *
  * <p>Thread-safe: ingest threads write, reporting surfaces read; every method is short.
  */
-public final class StatsAggregator implements StatsView {
+public final class StatsAggregator implements StatsView, ConsumptionView {
+    private static final Logger log = LoggerFactory.getLogger(StatsAggregator.class);
+    private static final long REJECT_LOG_GAP_MILLIS = 30_000;
 
     /** The most distinct frontend_ids kept; a new one beyond it is refused, so memory is bounded. */
     public static final int MAX_FRONTENDS = 1024;
@@ -43,12 +60,23 @@ public final class StatsAggregator implements StatsView {
     private final Object lock = new Object();
     private final MovingWindows windows = new MovingWindows();
     private final Map<String, Frontend> frontends = new TreeMap<>();
+    private final AnalyticsSettings analyticsSettings;
+    /** All frontends' analytics together, kept as batches arrive (not summed per query). */
+    private AnalyticsFigures overall = new AnalyticsFigures();
+    private final ConsumptionTable consumption;
+    private long lastRejectLogMillis = Long.MIN_VALUE;
     /** Bumped (under the lock) by every change a recovery snapshot would capture. */
     private volatile long version;
 
     public StatsAggregator(Clock clock) {
+        this(clock, AnalyticsSettings.DEFAULTS);
+    }
+
+    public StatsAggregator(Clock clock, AnalyticsSettings analyticsSettings) {
         this.clock = requireNonNull(clock, "clock");
+        this.analyticsSettings = requireNonNull(analyticsSettings, "analyticsSettings");
         this.createdUnixMillis = clock.millis();
+        this.consumption = new ConsumptionTable(analyticsSettings, createdUnixMillis);
     }
 
     /**
@@ -69,6 +97,9 @@ public final class StatsAggregator implements StatsView {
         if (sequence == 0) {
             throw new IllegalArgumentException("sequence must be at least 1");
         }
+        // the costly part, outside the lock; thrown away if the batch turns out a duplicate
+        DecodedAnalytics analytics = batch.hasAnalytics()
+                ? DecodedAnalytics.decode(batch.getAnalytics()) : DecodedAnalytics.EMPTY;
         synchronized (lock) {
             long now = clock.millis();
             Frontend f = frontends.get(id);
@@ -96,6 +127,16 @@ public final class StatsAggregator implements StatsView {
                 f.totals.addMessages(b.getRequests(), b.getAcks(), b.getNaks());
                 // too old or too far ahead: totals only (MovingWindows says no)
                 windows.add(b.getStartUnixMillis(), b.getRequests(), b.getAcks(), b.getNaks(), now);
+                f.analytics.addAnswers(b.getStartUnixMillis(), b.getAcks(), b.getNaks(), now);
+            }
+            f.analytics.apply(analytics, now);
+            overall.apply(analytics, now);
+            consumption.add(analytics.clients(), analytics.otherClients(), now);
+            if (analytics.rejectedHistograms() > 0
+                    && now - lastRejectLogMillis >= REJECT_LOG_GAP_MILLIS) {
+                lastRejectLogMillis = now;
+                log.warn("telemetry: frontend {} sent {} histogram(s) that do not decode; left out "
+                        + "(logged at most every 30 s)", id, analytics.rejectedHistograms());
             }
             if (batch.hasCounters()) {
                 f.totals.add(batch.getCounters());
@@ -172,21 +213,42 @@ public final class StatsAggregator implements StatsView {
     public Stats snapshot() {
         synchronized (lock) {
             long now = clock.millis();
+            rollConsumption(now);
             long end = now;
+            for (Frontend f : frontends.values()) {
+                if (f.openStreams > 0 && f.watermark != NO_WATERMARK) {
+                    end = Math.min(end, f.watermark);
+                }
+            }
             MutableTotals totals = new MutableTotals();
             long active = 0;
+            long inFlight = 0;
+            long oldestInFlight = 0;
             List<FrontendStats> perFrontend = new ArrayList<>(frontends.size());
             for (Frontend f : frontends.values()) {
                 boolean connected = f.openStreams > 0;
-                if (connected && f.watermark != NO_WATERMARK) {
-                    end = Math.min(end, f.watermark);
-                }
                 long fActive = connected ? f.lastState.getActiveConnections() : 0;
+                long fInFlight = connected ? f.lastState.getInFlightRequests() : 0;
+                long fOldest = connected ? f.lastState.getOldestInFlightAgeMillis() : 0;
                 active = SaturatingCounts.add(active, fActive);
+                inFlight = SaturatingCounts.add(inFlight, fInFlight);
+                oldestInFlight = Long.compareUnsigned(fOldest, oldestInFlight) > 0 ? fOldest : oldestInFlight;
                 totals.add(f.totals);
-                perFrontend.add(f.toStats(connected, fActive));
+                Analytics fAnalytics = f.analytics.toStats(Math.min(end, now))
+                        .setInFlightRequests(fInFlight)
+                        .setOldestInFlightAgeMillis(fOldest)
+                        .build();
+                perFrontend.add(f.toStats(connected, fActive, fAnalytics));
             }
             WindowRates rates = windows.rates(end, now);
+            Analytics analytics = overall.toStats(rates.windowEndUnixMillis())
+                    .setInFlightRequests(inFlight)
+                    .setOldestInFlightAgeMillis(oldestInFlight)
+                    // overall, the exact 1 ms windows of the rates
+                    .setNakRatio1S(rates.nakRatio1s())
+                    .setNakRatio10S(rates.nakRatio10s())
+                    .setConsumption(consumption.top(analyticsSettings.topConsumers(), ConsumerOrder.MESSAGES))
+                    .build();
             return Stats.newBuilder()
                     .setMsgTotal(SaturatingCounts.add(
                             SaturatingCounts.add(totals.requests, totals.acks), totals.naks))
@@ -208,7 +270,33 @@ public final class StatsAggregator implements StatsView {
                     .setTimestampUnixMillis(now)
                     .setSource("backend")
                     .addAllFrontends(perFrontend)
+                    .setAnalytics(analytics)
                     .build();
+        }
+    }
+
+    @Override
+    public TopConsumers topConsumers(int limit, ConsumerOrder order) {
+        requireNonNull(order, "order");
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must not be negative");
+        }
+        synchronized (lock) {
+            rollConsumption(clock.millis());
+            int n = limit == 0 ? analyticsSettings.topConsumers() : limit;
+            return consumption.top(n, order);
+        }
+    }
+
+    /** The analytics settings this aggregator was built with. */
+    public AnalyticsSettings analyticsSettings() {
+        return analyticsSettings;
+    }
+
+    /** A reset at a cycle boundary is a change the recovery file must capture. */
+    private void rollConsumption(long now) {
+        if (consumption.roll(now)) {
+            version++;
         }
     }
 
@@ -216,14 +304,15 @@ public final class StatsAggregator implements StatsView {
     public AggregatorState exportState() {
         synchronized (lock) {
             long now = clock.millis();
+            rollConsumption(now);
             MutableTotals totals = new MutableTotals();
             List<FrontendFigures> figures = new ArrayList<>(frontends.size());
             for (Frontend f : frontends.values()) {
                 totals.add(f.totals);
-                figures.add(f.toFigures());
+                figures.add(f.toFigures(now));
             }
-            return new AggregatorState(
-                    version, now, totals.toCounters(), figures, windows.buckets(now));
+            return new AggregatorState(version, now, totals.toCounters(), figures,
+                    windows.buckets(now), consumption.toRecord());
         }
     }
 
@@ -236,8 +325,22 @@ public final class StatsAggregator implements StatsView {
      * @throws IllegalStateException if a stream is open
      */
     public void restore(List<FrontendFigures> figures, List<WindowBucket> windowBuckets) {
+        restore(figures, windowBuckets, ConsumptionRecord.getDefaultInstance());
+    }
+
+    /**
+     * Like {@link #restore(List, List)}, with the consumption cycle (see {@link
+     * ConsumptionTable#restore}) and each frontend's analytics; the overall analytics are
+     * rebuilt from the frontends'.
+     *
+     * @throws IllegalArgumentException also if an analytics histogram or the consumption table
+     *     is malformed (nothing is changed then)
+     */
+    public void restore(List<FrontendFigures> figures, List<WindowBucket> windowBuckets,
+            ConsumptionRecord consumptionRecord) {
         requireNonNull(figures, "figures");
         requireNonNull(windowBuckets, "windowBuckets");
+        requireNonNull(consumptionRecord, "consumptionRecord");
         Set<String> ids = new HashSet<>();
         for (FrontendFigures f : figures) {
             if (!ids.add(f.frontendId())) {
@@ -252,10 +355,19 @@ public final class StatsAggregator implements StatsView {
                 }
             }
             long now = clock.millis();
+            List<Frontend> restored = new ArrayList<>(figures.size());
+            AnalyticsFigures all = new AnalyticsFigures();
+            for (FrontendFigures fig : figures) {
+                Frontend f = Frontend.of(fig, now);
+                all.addAll(f.analytics, now);
+                restored.add(f);
+            }
+            consumption.restore(consumptionRecord, now);
+            overall = all;
             frontends.clear();
             windows.clear();
-            for (FrontendFigures fig : figures) {
-                frontends.put(fig.frontendId(), Frontend.of(fig));
+            for (Frontend f : restored) {
+                frontends.put(f.id, f);
             }
             for (WindowBucket b : windowBuckets) {
                 windows.add(b.startUnixMillis(), b.requests(), b.acks(), b.naks(), now);
@@ -268,6 +380,7 @@ public final class StatsAggregator implements StatsView {
     private static final class Frontend {
         final String id;
         final MutableTotals totals;
+        final AnalyticsFigures analytics;
         long incarnation;
         long lastAppliedSequence;
         long batchesApplied;
@@ -278,16 +391,18 @@ public final class StatsAggregator implements StatsView {
         long watermark = NO_WATERMARK;
 
         Frontend(String id) {
-            this(id, new MutableTotals());
+            this(id, new MutableTotals(), new AnalyticsFigures());
         }
 
-        private Frontend(String id, MutableTotals totals) {
+        private Frontend(String id, MutableTotals totals, AnalyticsFigures analytics) {
             this.id = id;
             this.totals = totals;
+            this.analytics = analytics;
         }
 
-        static Frontend of(FrontendFigures fig) {
-            Frontend f = new Frontend(fig.frontendId(), MutableTotals.of(fig.totals()));
+        static Frontend of(FrontendFigures fig, long now) {
+            Frontend f = new Frontend(fig.frontendId(), MutableTotals.of(fig.totals()),
+                    AnalyticsFigures.of(fig.analytics(), now));
             f.incarnation = fig.incarnation();
             f.lastAppliedSequence = fig.lastAppliedSequence();
             f.batchesApplied = fig.batchesApplied();
@@ -304,12 +419,13 @@ public final class StatsAggregator implements StatsView {
             }
         }
 
-        FrontendFigures toFigures() {
+        FrontendFigures toFigures(long now) {
             return new FrontendFigures(id, totals.toCounters(), incarnation, lastAppliedSequence,
-                    batchesApplied, batchesDuplicate, lastSeenUnixMillis, lastState);
+                    batchesApplied, batchesDuplicate, lastSeenUnixMillis, lastState,
+                    analytics.toRecord(now));
         }
 
-        FrontendStats toStats(boolean connected, long activeConnections) {
+        FrontendStats toStats(boolean connected, long activeConnections, Analytics analytics) {
             return FrontendStats.newBuilder()
                     .setFrontendId(id)
                     .setConnected(connected)
@@ -331,6 +447,7 @@ public final class StatsAggregator implements StatsView {
                     .setBatchesResent(lastState.getBatchesResent())
                     .setBufferedBuckets(lastState.getBufferedBuckets())
                     .setOldestUnackedAgeMillis(lastState.getOldestUnackedAgeMillis())
+                    .setAnalytics(analytics)
                     .build();
         }
     }

@@ -23,6 +23,36 @@ class BackendConfigTest {
         assertThat(config.recoveryPath()).isEqualTo(Path.of("data/recovery.json"));
         assertThat(config.persistInterval()).isEqualTo(Duration.ofMillis(100));
         assertThat(config.logLevel()).isEqualTo(LogLevel.INFO);
+        assertThat(config.consumptionCycle()).isEqualTo(Duration.ofDays(1));
+        assertThat(config.maxTrackedClients()).isEqualTo(1000);
+        assertThat(config.topConsumers()).isEqualTo(10);
+    }
+
+    @Test
+    void theDocumentedExampleFileLoadsWithItsDefaults() {
+        BackendConfig c = new ConfigLoader(BackendCommandLine.parse("-config", "../deploy/backend.properties")).load();
+        assertThat(c).isEqualTo(BackendConfig.fromSettings(Map.of()));
+    }
+
+    @Test
+    void analyticsKeysAreValidatedWithOneLineNamingTheKey() {
+        BackendConfig c = new ConfigLoader(BackendCommandLine.parse("-consumption-cycle", "1h",
+                "--max-tracked-clients", "5000", "-top-consumers=25")).load();
+        assertThat(c.analytics()).isEqualTo(new io.fooproxy.backend.analytics.AnalyticsSettings(Duration.ofHours(1), 5000, 25));
+        assertError(Map.of("consumption-cycle", "30s"), "consumption-cycle: 30s out of range [1m, 366d]");
+        assertError(Map.of("consumption-cycle", "400d"), "consumption-cycle: 400d out of range [1m, 366d]");
+        assertError(Map.of("consumption-cycle", "90500ms"), "consumption-cycle: 90500ms is not a whole number of seconds");
+        assertError(Map.of("consumption-cycle", "daily"),
+                "consumption-cycle: expected a duration like 100ms, 1s or 2m, got 'daily'");
+        assertError(Map.of("max-tracked-clients", "0"), "max-tracked-clients: 0 out of range [1, 100000]");
+        assertError(Map.of("max-tracked-clients", "lots"), "max-tracked-clients: expected a whole number, got 'lots'");
+        assertError(Map.of("top-consumers", "0"), "top-consumers: 0 out of range [1, 1000]");
+        assertError(Map.of("top-consumers", "20", "max-tracked-clients", "10"),
+                "top-consumers: 20 is more than max-tracked-clients (10)");
+        BackendConfig a = BackendConfig.fromSettings(Map.of());
+        assertThat(a.changedKeys(BackendConfig.fromSettings(Map.of("consumption-cycle", "1h", "top-consumers", "3"))))
+                .containsExactly("consumption-cycle", "top-consumers");
+        assertThat(Durations.format(Duration.ofDays(1))).isEqualTo("1d");
     }
 
     @Test
@@ -89,7 +119,8 @@ class BackendConfigTest {
         String usage = BackendCommandLine.usage();
         assertThat(usage).contains("-grpc, --grpc=ADDR", "127.0.0.1:9090", "-http, --http=ADDR", "127.0.0.1:8088",
                 "-recovery-path", "data/recovery.json", "-persist-interval", "100ms", "-log-level", "INFO",
-                "-config", "-help");
+                "-config", "-help", "-consumption-cycle", "1d", "-max-tracked-clients", "1000",
+                "-top-consumers", "10");
     }
 
     @Test

@@ -52,7 +52,7 @@ class BackendGrpcServerTest {
     void start() throws Exception {
         String name = InProcessServerBuilder.generateName();
         server = new BackendGrpcServer(InProcessServerBuilder.forName(name).directExecutor(),
-                List.of(new StatsServiceImpl(TestStatsView.sample(), scheduler)), healthManager, listener);
+                List.of(new StatsServiceImpl(TestStatsView.sample(), TestStatsView.NO_CONSUMPTION, scheduler)), healthManager, listener);
         server.start();
         grpc.onCleanup(() -> server.shutdown(Duration.ofSeconds(1)));
         publisher.publish();

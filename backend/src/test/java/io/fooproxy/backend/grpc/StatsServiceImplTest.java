@@ -41,7 +41,7 @@ class StatsServiceImplTest {
     @BeforeEach
     void start() throws Exception {
         String name = InProcessServerBuilder.generateName();
-        service = new StatsServiceImpl(view, scheduler);
+        service = new StatsServiceImpl(view, TestStatsView.NO_CONSUMPTION, scheduler);
         grpc.register(InProcessServerBuilder.forName(name).directExecutor().addService(service).build().start());
         channel = grpc.register(InProcessChannelBuilder.forName(name).directExecutor().build());
     }
@@ -63,7 +63,7 @@ class StatsServiceImplTest {
         grpc.register(InProcessServerBuilder.forName(name).directExecutor()
                 .addService(new StatsServiceImpl(() -> {
                     throw new IllegalStateException("secret");
-                }, scheduler)).build().start());
+                }, TestStatsView.NO_CONSUMPTION, scheduler)).build().start());
         ManagedChannel failing = grpc.register(InProcessChannelBuilder.forName(name).directExecutor().build());
         assertThatThrownBy(() -> StatsServiceGrpc.newBlockingStub(failing).getStats(GetStatsRequest.getDefaultInstance()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
@@ -145,7 +145,7 @@ class StatsServiceImplTest {
         assertThat(stopped.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
         String name = InProcessServerBuilder.generateName();
         grpc.register(InProcessServerBuilder.forName(name).directExecutor()
-                .addService(new StatsServiceImpl(view, stopped)).build().start());
+                .addService(new StatsServiceImpl(view, TestStatsView.NO_CONSUMPTION, stopped)).build().start());
         ManagedChannel ch = grpc.register(InProcessChannelBuilder.forName(name).directExecutor().build());
         Iterator<Stats> stream = StatsServiceGrpc.newBlockingStub(ch).watchStats(WatchStatsRequest.getDefaultInstance());
         assertThatThrownBy(stream::hasNext).isInstanceOfSatisfying(StatusRuntimeException.class,

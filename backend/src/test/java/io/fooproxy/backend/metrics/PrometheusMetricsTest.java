@@ -40,11 +40,15 @@ class PrometheusMetricsTest {
     @Test
     void everyMetricHasHelpAndTypeAndCountersEndInTotal() {
         String text = new String(new PrometheusMetrics(TestStatsView.sample()).scrape(), StandardCharsets.UTF_8);
-        var samples = text.lines().filter(l -> !l.startsWith("#")).map(l -> l.split("[{ ]", 2)[0]).distinct().toList();
+        // a summary's _count and _sum samples belong to the summary's name
+        var samples = text.lines().filter(l -> !l.startsWith("#")).map(l -> l.split("[{ ]", 2)[0])
+                .map(n -> text.contains("# TYPE " + n.replaceFirst("_(count|sum)$", "") + " summary\n")
+                        ? n.replaceFirst("_(count|sum)$", "") : n)
+                .distinct().toList();
         assertThat(samples).hasSizeGreaterThan(15);
         for (String name : samples) {
             assertThat(text).contains("# HELP " + name + " ");
-            assertThat(text).containsPattern("# TYPE " + name + " (counter|gauge)\n");
+            assertThat(text).containsPattern("# TYPE " + name + " (counter|gauge|summary)\n");
             if (text.contains("# TYPE " + name + " counter")) {
                 assertThat(name).endsWith("_total");
             }
@@ -71,5 +75,36 @@ class PrometheusMetricsTest {
         assertThat(PrometheusMetrics.unsigned(Long.MAX_VALUE)).isEqualTo(9.223372036854775807E18);
         assertThat(PrometheusMetrics.unsigned(Long.MIN_VALUE)).isEqualTo(9.223372036854775808E18);
         assertThat(PrometheusMetrics.unsigned(-1L)).isEqualTo(1.8446744073709551615E19);
+    }
+
+    @Test
+    void analyticsAreASummaryPerWindowGaugesAndCountersBoundedByTheTopConsumers() {
+        Stats stats = TestStatsView.sampleStats().toBuilder().setAnalytics(io.fooproxy.proto.stats.v1.Analytics.newBuilder()
+                .setLatency1S(io.fooproxy.proto.stats.v1.Latency.newBuilder().setCount(4).setP50Us(500).setP90Us(900)
+                        .setP99Us(990).setP999Us(999).setMaxUs(1000).setMeanUs(250))
+                .setInFlightRequests(3).setOldestInFlightAgeMillis(1500)
+                .setNakRatio10S(0.25)
+                .setViolations(io.fooproxy.proto.stats.v1.ProtocolViolations.newBuilder().setDuplicateAnswers(7))
+                .setConsumption(io.fooproxy.proto.stats.v1.TopConsumers.newBuilder().setTotalMessages(9)
+                        .addTop(io.fooproxy.proto.stats.v1.Consumer.newBuilder().setAddress("127.0.0.7").setMessages(6)
+                                .setBytes(60).setMaxOvercountMessages(1))))
+                .build();
+        String text = new String(new PrometheusMetrics(new TestStatsView(stats)).scrape(), StandardCharsets.UTF_8);
+        assertThat(text).contains("# TYPE foo_upstream_latency_seconds summary\n");
+        assertThat(text.lines()).contains(
+                "foo_upstream_latency_seconds{window=\"1s\",quantile=\"0.5\"} 5.0E-4",
+                "foo_upstream_latency_seconds{window=\"1s\",quantile=\"0.99\"} 9.9E-4",
+                "foo_upstream_latency_seconds_count{window=\"1s\"} 4",
+                "foo_upstream_latency_seconds_sum{window=\"1s\"} 0.001",
+                "foo_upstream_latency_max_seconds{window=\"1s\"} 0.001",
+                "foo_in_flight_requests 3.0",
+                "foo_oldest_in_flight_age_seconds 1.5",
+                "foo_nak_ratio{window=\"10s\"} 0.25",
+                "foo_protocol_violations_total{kind=\"duplicate_answers\"} 7.0",
+                "foo_consumption_cycle_messages 9.0",
+                "foo_consumer_messages{address=\"127.0.0.7\"} 6.0",
+                "foo_consumer_bytes{address=\"127.0.0.7\"} 60.0",
+                "foo_consumer_max_overcount_messages{address=\"127.0.0.7\"} 1.0");
+        assertThat(text.lines().filter(l -> l.startsWith("foo_consumer_messages{"))).hasSize(1);
     }
 }

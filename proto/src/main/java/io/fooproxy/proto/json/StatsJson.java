@@ -1,8 +1,14 @@
 package io.fooproxy.proto.json;
 
+import io.fooproxy.proto.stats.v1.Analytics;
+import io.fooproxy.proto.stats.v1.Consumer;
+import io.fooproxy.proto.stats.v1.Distribution;
 import io.fooproxy.proto.stats.v1.FrontendStats;
+import io.fooproxy.proto.stats.v1.Latency;
+import io.fooproxy.proto.stats.v1.ProtocolViolations;
 import io.fooproxy.proto.stats.v1.PublisherStats;
 import io.fooproxy.proto.stats.v1.Stats;
+import io.fooproxy.proto.stats.v1.TopConsumers;
 import java.util.Locale;
 
 /**
@@ -13,6 +19,9 @@ import java.util.Locale;
  * JsonFormat does not give: the eight contract fields first and in DESIGN.md's order, 64-bit
  * integers as JSON integers (JsonFormat quotes them), and snake_case names. One line, no
  * trailing newline.
+ *
+ * <p>{@code analytics} (when set) comes last, as a nested object, both in the whole object and in
+ * each frontend's; without it the output is what it was before analytics existed.
  */
 public final class StatsJson {
     private StatsJson() {}
@@ -58,6 +67,11 @@ public final class StatsJson {
             publisher(out, s.getPublisher());
             out.append(',');
         }
+        if (s.hasAnalytics()) {
+            out.append("\"analytics\":");
+            analytics(out, s.getAnalytics());
+            out.append(',');
+        }
         out.setLength(out.length() - 1); // the last comma
         out.append('}');
         return out.toString();
@@ -85,8 +99,98 @@ public final class StatsJson {
         field(out, "batches_resent", f.getBatchesResent());
         field(out, "buffered_buckets", f.getBufferedBuckets());
         field(out, "oldest_unacked_age_millis", f.getOldestUnackedAgeMillis());
+        if (f.hasAnalytics()) {
+            out.append("\"analytics\":");
+            analytics(out, f.getAnalytics());
+            out.append(',');
+        }
         out.setLength(out.length() - 1);
         out.append('}');
+    }
+
+    private static void analytics(StringBuilder out, Analytics a) {
+        out.append('{');
+        latency(out, "latency_1s", a.getLatency1S());
+        latency(out, "latency_10s", a.getLatency10S());
+        latency(out, "latency_total", a.getLatencyTotal());
+        field(out, "in_flight_requests", a.getInFlightRequests());
+        field(out, "oldest_in_flight_age_millis", a.getOldestInFlightAgeMillis());
+        ratio(out, "nak_ratio_1s", a.getNakRatio1S());
+        ratio(out, "nak_ratio_10s", a.getNakRatio10S());
+        ProtocolViolations v = a.getViolations();
+        out.append("\"violations\":{");
+        field(out, "unknown_seq_answers", v.getUnknownSeqAnswers());
+        field(out, "duplicate_answers", v.getDuplicateAnswers());
+        field(out, "non_sequential_requests", v.getNonSequentialRequests());
+        field(out, "out_of_order_answers", v.getOutOfOrderAnswers());
+        field(out, "requests_from_server", v.getRequestsFromServer());
+        field(out, "answers_from_client", v.getAnswersFromClient());
+        field(out, "outstanding_overflow", v.getOutstandingOverflow());
+        field(out, "unanswered_requests", v.getUnansweredRequests());
+        field(out, "untracked_answers", v.getUntrackedAnswers());
+        out.setLength(out.length() - 1);
+        out.append("},");
+        distribution(out, "connection_duration_millis", a.getConnectionDurationMillis());
+        distribution(out, "messages_per_connection", a.getMessagesPerConnection());
+        if (a.hasConsumption()) {
+            consumption(out, a.getConsumption());
+        }
+        out.setLength(out.length() - 1);
+        out.append('}');
+    }
+
+    private static void latency(StringBuilder out, String name, Latency l) {
+        out.append('"').append(name).append("\":{");
+        field(out, "count", l.getCount());
+        field(out, "p50_us", l.getP50Us());
+        field(out, "p90_us", l.getP90Us());
+        field(out, "p99_us", l.getP99Us());
+        field(out, "p999_us", l.getP999Us());
+        field(out, "max_us", l.getMaxUs());
+        field(out, "mean_us", l.getMeanUs());
+        out.setLength(out.length() - 1);
+        out.append("},");
+    }
+
+    private static void distribution(StringBuilder out, String name, Distribution d) {
+        out.append('"').append(name).append("\":{");
+        field(out, "count", d.getCount());
+        field(out, "mean", d.getMean());
+        field(out, "p50", d.getP50());
+        field(out, "p99", d.getP99());
+        field(out, "max", d.getMax());
+        out.setLength(out.length() - 1);
+        out.append("},");
+    }
+
+    private static void consumption(StringBuilder out, TopConsumers t) {
+        out.append("\"consumption\":{");
+        field(out, "cycle_started_unix_millis", t.getCycleStartedUnixMillis());
+        field(out, "cycle_seconds", t.getCycleSeconds());
+        field(out, "cycle_ends_unix_millis", t.getCycleEndsUnixMillis());
+        field(out, "last_reset_unix_millis", t.getLastResetUnixMillis());
+        field(out, "total_messages", t.getTotalMessages());
+        field(out, "total_bytes", t.getTotalBytes());
+        field(out, "tracked_clients", t.getTrackedClients());
+        field(out, "max_tracked_clients", t.getMaxTrackedClients());
+        out.append("\"top\":[");
+        for (int i = 0; i < t.getTopCount(); i++) {
+            Consumer c = t.getTop(i);
+            out.append(i == 0 ? "{" : ",{");
+            field(out, "address", c.getAddress());
+            field(out, "messages", c.getMessages());
+            field(out, "bytes", c.getBytes());
+            field(out, "max_overcount_messages", c.getMaxOvercountMessages());
+            field(out, "max_overcount_bytes", c.getMaxOvercountBytes());
+            out.setLength(out.length() - 1);
+            out.append('}');
+        }
+        out.append("]},");
+    }
+
+    /** Ratios keep six decimals (a NAK ratio of 0.0004 is worth seeing), trimmed like rates. */
+    private static void ratio(StringBuilder out, String name, double value) {
+        out.append('"').append(name).append("\":").append(number(value, 6)).append(',');
     }
 
     private static void publisher(StringBuilder out, PublisherStats p) {
@@ -134,10 +238,14 @@ public final class StatsJson {
 
     /** Rates keep three decimals; JSON has no NaN or infinity, so those print as 0. */
     public static String number(double value) {
+        return number(value, 3);
+    }
+
+    private static String number(double value, int decimals) {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
             return "0";
         }
-        String s = String.format(Locale.ROOT, "%.3f", value);
+        String s = String.format(Locale.ROOT, "%." + decimals + "f", value);
         // trim "12.500" to "12.5" and "12.000" to "12" for readability; still a JSON number
         if (s.indexOf('.') >= 0) {
             int end = s.length();
