@@ -52,7 +52,7 @@ public record BackendConfig(
     public static final String DEFAULT_MAX_TRACKED_CLIENTS = "1000";
     public static final String DEFAULT_TOP_CONSUMERS = "10";
 
-    static final Duration MIN_CONSUMPTION_CYCLE = Duration.ofMinutes(1);
+    static final Duration MIN_CONSUMPTION_CYCLE = Duration.ofSeconds(10); // short cycles serve tests and demos
     static final Duration MAX_CONSUMPTION_CYCLE = Duration.ofDays(366);
     /**
      * The table is recovery data, rewritten with every persist: about 100 bytes per tracked client

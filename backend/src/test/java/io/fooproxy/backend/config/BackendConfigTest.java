@@ -39,8 +39,8 @@ class BackendConfigTest {
         BackendConfig c = new ConfigLoader(BackendCommandLine.parse("-consumption-cycle", "1h",
                 "--max-tracked-clients", "5000", "-top-consumers=25")).load();
         assertThat(c.analytics()).isEqualTo(new io.fooproxy.backend.analytics.AnalyticsSettings(Duration.ofHours(1), 5000, 25));
-        assertError(Map.of("consumption-cycle", "30s"), "consumption-cycle: 30s out of range [1m, 366d]");
-        assertError(Map.of("consumption-cycle", "400d"), "consumption-cycle: 400d out of range [1m, 366d]");
+        assertError(Map.of("consumption-cycle", "5s"), "consumption-cycle: 5s out of range [10s, 366d]");
+        assertError(Map.of("consumption-cycle", "400d"), "consumption-cycle: 400d out of range [10s, 366d]");
         assertError(Map.of("consumption-cycle", "90500ms"), "consumption-cycle: 90500ms is not a whole number of seconds");
         assertError(Map.of("consumption-cycle", "daily"),
                 "consumption-cycle: expected a duration like 100ms, 1s or 2m, got 'daily'");
