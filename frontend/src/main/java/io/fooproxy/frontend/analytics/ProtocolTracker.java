@@ -34,9 +34,9 @@ import java.net.InetAddress;
  * An answer with no outstanding REQ is: {@code untracked} once the table has overflowed (its REQ
  * may not have been tracked); else {@code duplicate} if its seq is known to have been requested
  * (a tombstone, or a seq within the current run of consecutive REQ seqs, which is 1..n on a
- * well-behaved connection); else {@code unknown_seq}. Bounded memory makes this exact on
- * well-behaved connections; after non-sequential REQs a duplicate of a seq before the current
- * run and already past the ring's head reads as unknown. A matched answer not for the oldest outstanding REQ
+ * well-behaved connection, or within one of the last eight runs before it); else {@code
+ * unknown_seq}. Bounded memory makes this exact unless a connection jumps seqs more than eight
+ * times: a second answer to a seq of an older run then reads as unknown. A matched answer not for the oldest outstanding REQ
  * is {@code out_of_order}.
  *
  * <h2>Time</h2>
@@ -48,6 +48,7 @@ public final class ProtocolTracker implements ConnectionAnalytics {
     /** An emptied table larger than this is dropped, so a past burst does not stay pinned. */
     private static final int KEEP_CAPACITY = 64;
     private static final long ANSWERED = Long.MIN_VALUE;
+    private static final int PAST_RUNS = 8;
 
     private final Stripe stripe;
     private final AnalyticsClock clock;
@@ -71,6 +72,13 @@ public final class ProtocolTracker implements ConnectionAnalytics {
     private long lastRequestSeq;
     /** Where the current run of consecutive REQ seqs began: runStart..lastRequestSeq all passed. */
     private long runStart = 1;
+    /**
+     * The runs before the current one (start, end pairs; the last {@value #PAST_RUNS}), so that
+     * a late second answer after a seq jump is still known as a duplicate. Allocated at the
+     * first non-sequential REQ only.
+     */
+    private long[] pastRuns;
+    private int pastRunCount;
 
     private long messages;
     private long usageMessages;
@@ -187,6 +195,7 @@ public final class ProtocolTracker implements ConnectionAnalytics {
 
     private void request(long seq) {
         if (seq != lastRequestSeq + 1) {
+            rememberRun();
             runStart = seq;
             count(NON_SEQUENTIAL_REQUESTS);
         }
@@ -285,6 +294,11 @@ public final class ProtocolTracker implements ConnectionAnalytics {
         if (seq >= runStart && seq <= lastRequestSeq) {
             return true; // its REQ passed (a run of consecutive seqs) and is no longer outstanding
         }
+        for (int r = 0; r < pastRunCount; r++) {
+            if (seq >= pastRuns[2 * r] && seq <= pastRuns[2 * r + 1]) {
+                return true;
+            }
+        }
         if (seqs != null) {
             int mask = seqs.length - 1;
             for (int p = 0; p < span; p++) {
@@ -295,6 +309,25 @@ public final class ProtocolTracker implements ConnectionAnalytics {
             }
         }
         return false;
+    }
+
+    /** Keeps the run that a non-sequential REQ ends (the oldest one goes when all are taken). */
+    private void rememberRun() {
+        if (lastRequestSeq < runStart) {
+            return; // no REQ yet
+        }
+        if (pastRuns == null) {
+            pastRuns = new long[2 * PAST_RUNS];
+        }
+        int r;
+        if (pastRunCount < PAST_RUNS) {
+            r = pastRunCount++;
+        } else {
+            System.arraycopy(pastRuns, 2, pastRuns, 0, 2 * (PAST_RUNS - 1));
+            r = PAST_RUNS - 1;
+        }
+        pastRuns[2 * r] = runStart;
+        pastRuns[2 * r + 1] = lastRequestSeq;
     }
 
     // ------------------------------------------------------------ ring maintenance

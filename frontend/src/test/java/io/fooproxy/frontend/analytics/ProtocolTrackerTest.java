@@ -117,6 +117,20 @@ class ProtocolTrackerTest {
     }
 
     @Test
+    void aSecondAnswerIsADuplicateEvenAfterTheRequestSeqsJumped() {
+        AnalyticsRecorder recorder = recorder(4096);
+        ProtocolTracker t = open(recorder);
+        requests(t, 1, 2, 3, 10, 11, 40);
+        answers(t, 2, 1, 1, 3, 11, 10, 40, 10, 39);
+        t.closed();
+        ProtocolCounters p = drain(recorder).getProtocol();
+        assertThat(p.getMatchedAnswers()).isEqualTo(6);
+        assertThat(p.getDuplicateAnswers()).isEqualTo(2); // the second 1 and the second 10
+        assertThat(p.getUnknownSeqAnswers()).isEqualTo(1); // 39 was never requested
+        assertThat(p.getNonSequentialRequests()).isEqualTo(2);
+    }
+
+    @Test
     void theFirstRequestIsExpectedToBeOne() {
         AnalyticsRecorder recorder = recorder(4096);
         ProtocolTracker t = open(recorder);
