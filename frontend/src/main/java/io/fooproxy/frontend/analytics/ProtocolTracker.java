@@ -85,6 +85,7 @@ public final class ProtocolTracker implements ConnectionAnalytics {
     private long usageBytes;
 
     private boolean stamped;
+    private boolean wallStamped;
     private long nowNanos;
     private long nowMillis;
     private boolean closed;
@@ -126,6 +127,7 @@ public final class ProtocolTracker implements ConnectionAnalytics {
     @Override
     public void onScanned(Direction direction, int bytes) {
         stamped = false;
+        wallStamped = false;
         if (closed) {
             return;
         }
@@ -242,7 +244,7 @@ public final class ProtocolTracker implements ConnectionAnalytics {
         long token = stripe.enter();
         try {
             Interval i = stripe.active();
-            i.recordLatency(Interval.sliceOf(nowMillis), micros);
+            i.recordLatency(Interval.sliceOf(wallMillis()), micros);
             i.count(MATCHED_ANSWERS, 1);
             if (pos != 0) {
                 i.count(OUT_OF_ORDER_ANSWERS, 1);
@@ -366,8 +368,16 @@ public final class ProtocolTracker implements ConnectionAnalytics {
         if (!stamped) {
             stamped = true;
             nowNanos = clock.nanoTime();
+        }
+    }
+
+    /** The wall clock of this read, read once and only when an answer needs its slice. */
+    private long wallMillis() {
+        if (!wallStamped) {
+            wallStamped = true;
             nowMillis = clock.wallMillis();
         }
+        return nowMillis;
     }
 
     private void count(int counter) {

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.fooproxy.frontend.analytics.AnalyticsClock;
 import io.fooproxy.frontend.analytics.AnalyticsRecorder;
 import io.fooproxy.frontend.analytics.ConnectionAnalytics;
-import io.fooproxy.frontend.config.AnalyticsSettings;
 import io.fooproxy.frontend.config.Durations;
 import io.fooproxy.frontend.config.FrontendConfig;
 import io.fooproxy.frontend.config.Limits;
@@ -83,8 +82,10 @@ public final class FrontendServer {
      */
     public FrontendServer(FrontendConfig config, LiveSettings settings, Transport transport, TrafficSink sink,
             LimitCounters limitCounters) {
+        // analytics as the config says, recorded and never drained: each thread's share stays
+        // bounded (see Interval), and the relay is tested with the trackers in place
         this(config, settings, transport, sink, limitCounters,
-                new AnalyticsRecorder(new AnalyticsSettings(false, 1, 1), AnalyticsClock.SYSTEM));
+                new AnalyticsRecorder(config.analytics(), AnalyticsClock.SYSTEM));
     }
 
     /**
