@@ -24,8 +24,12 @@ import java.net.InetAddress;
  * <h2>Outstanding table</h2>
  * REQs awaiting their answer, in the order they passed: a ring of two primitive arrays (seq and
  * the {@code nanoTime} the REQ passed), allocated at the first REQ (8 entries) and doubled up to
- * the power of two above {@code maxOutstanding}. With in-order seqs an answer is found at {@code
- * head + (seq - seq[head])}, in O(1); otherwise by a scan of the ring (bounded by the cap). An
+ * the power of two above {@code maxOutstanding}. While the REQs in it have consecutive seqs (the
+ * normal case) an answer is found at {@code head + (seq - seq[head])}, in O(1), whatever the
+ * answer order. Once they are not (a client that jumps or repeats seqs), a {@link SeqIndex} built
+ * then says in O(1) whether a seq is outstanding or was answered, and the outstanding one is
+ * found by a scan from the oldest (immediate for in-order answers; a server answering such a
+ * connection out of order costs up to the table size per answer). An
  * answer that is not at the head leaves a tombstone that keeps its seq (so a second answer to it
  * is known as a duplicate) until the head passes it. An idle connection holds no table at all,
  * and a large one is dropped once it is empty.
@@ -68,6 +72,13 @@ public final class ProtocolTracker implements ConnectionAnalytics {
     private int span;
     /** Outstanding REQs (live entries). */
     private int live;
+    /**
+     * Whether the ring holds consecutive seqs at consecutive slots since it was last empty, so
+     * that a seq has exactly one place to be (the O(1) lookup); else answers are found by a scan.
+     */
+    private boolean dense = true;
+    /** While not dense: how many ring entries hold each seq, for O(1) lookups; else null. */
+    private SeqIndex index;
     private boolean overflowed;
     private long lastRequestSeq;
     /** Where the current run of consecutive REQ seqs began: runStart..lastRequestSeq all passed. */
@@ -174,6 +185,7 @@ public final class ProtocolTracker implements ConnectionAnalytics {
         span = 0;
         seqs = null;
         sentNanos = null;
+        index = null;
         AnalyticsRecorder.unlink(stripe, this);
     }
 
@@ -217,11 +229,18 @@ public final class ProtocolTracker implements ConnectionAnalytics {
                 compact(); // the table is full of tombstones: live < maxOutstanding <= capacity
             }
         }
+        if (dense && span > 0 && seq != seqs[(head + span - 1) & (seqs.length - 1)] + 1) {
+            dense = false;
+            buildIndex();
+        }
         int i = (head + span) & (seqs.length - 1);
         seqs[i] = seq;
         sentNanos[i] = nowNanos;
         span++;
         live++;
+        if (index != null) {
+            index.added(seq);
+        }
     }
 
     // ------------------------------------------------------------ answers
@@ -254,8 +273,14 @@ public final class ProtocolTracker implements ConnectionAnalytics {
         }
         sentNanos[slot] = ANSWERED;
         live--;
+        if (index != null) {
+            index.answered(seq);
+        }
         if (pos == 0) {
             while (span > 0 && sentNanos[head] == ANSWERED) {
+                if (index != null) {
+                    index.dropped(seqs[head]);
+                }
                 head = (head + 1) & mask;
                 span--;
             }
@@ -263,6 +288,8 @@ public final class ProtocolTracker implements ConnectionAnalytics {
         if (live == 0) {
             head = 0;
             span = 0;
+            dense = true;
+            index = null;
             if (seqs.length > KEEP_CAPACITY) {
                 seqs = null;
                 sentNanos = null;
@@ -277,12 +304,18 @@ public final class ProtocolTracker implements ConnectionAnalytics {
         }
         int mask = seqs.length - 1;
         long offset = seq - seqs[head]; // head is always outstanding while live > 0
-        if (offset >= 0 && offset < span) {
-            int slot = (int) ((head + offset) & mask);
-            if (seqs[slot] == seq && sentNanos[slot] != ANSWERED) {
-                return (int) offset;
+        if (dense) {
+            // consecutive seqs from seqs[head]: this seq has one possible place, or none
+            if (offset < 0 || offset >= span) {
+                return -1;
             }
+            int slot = (int) ((head + offset) & mask);
+            return seqs[slot] == seq && sentNanos[slot] != ANSWERED ? (int) offset : -1;
         }
+        if (!index.hasOutstanding(seq)) {
+            return -1; // O(1) for answers to untracked or unknown seqs
+        }
+        // it is there: from the oldest on, so in-order answers are found at once
         for (int p = 0; p < span; p++) {
             int slot = (head + p) & mask;
             if (seqs[slot] == seq && sentNanos[slot] != ANSWERED) {
@@ -301,13 +334,15 @@ public final class ProtocolTracker implements ConnectionAnalytics {
                 return true;
             }
         }
-        if (seqs != null) {
-            int mask = seqs.length - 1;
-            for (int p = 0; p < span; p++) {
-                int slot = (head + p) & mask;
-                if (seqs[slot] == seq && sentNanos[slot] == ANSWERED) {
-                    return true;
-                }
+        if (index != null) {
+            return index.hasAnswered(seq);
+        }
+        if (seqs != null && span > 0) {
+            // dense: an answered entry for seq can only sit at its one place
+            long offset = seq - seqs[head];
+            if (offset >= 0 && offset < span) {
+                int slot = (int) ((head + offset) & (seqs.length - 1));
+                return seqs[slot] == seq && sentNanos[slot] == ANSWERED;
             }
         }
         return false;
@@ -346,6 +381,22 @@ public final class ProtocolTracker implements ConnectionAnalytics {
         seqs = s;
         sentNanos = t;
         head = 0;
+        if (index != null) {
+            buildIndex(); // sized to the ring
+        }
+    }
+
+    /** (Re)builds the seq index from the ring, for a ring that is no longer dense. */
+    private void buildIndex() {
+        index = new SeqIndex(seqs.length);
+        int mask = seqs.length - 1;
+        for (int p = 0; p < span; p++) {
+            int slot = (head + p) & mask;
+            index.added(seqs[slot]);
+            if (sentNanos[slot] == ANSWERED) {
+                index.answered(seqs[slot]);
+            }
+        }
     }
 
     /** Drops tombstones in place, keeping the order; never overtakes itself (w <= p). */
@@ -362,6 +413,8 @@ public final class ProtocolTracker implements ConnectionAnalytics {
             }
         }
         span = w;
+        dense = false; // the live entries moved up: seqs no longer sit at head + (seq - first)
+        buildIndex();
     }
 
     private void stamp() {

@@ -131,6 +131,28 @@ class ProtocolTrackerTest {
     }
 
     @Test
+    void aRepeatedSeqIsAnsweredOldestFirst() {
+        AnalyticsRecorder recorder = recorder(4096);
+        ProtocolTracker t = open(recorder);
+        requests(t, 1, 2, 2, 3); // 2 twice: the table is no longer consecutive
+        clock.advanceMillis(10);
+        requests(t, 3);
+        clock.advanceMillis(10);
+        answers(t, 1, 3, 3, 2, 2);
+        t.closed();
+        Analytics a = drain(recorder);
+        ProtocolCounters p = a.getProtocol();
+        assertThat(p.getMatchedAnswers()).isEqualTo(5);
+        // the first 3 answers the older REQ 3 (20 ms), the second the newer one (10 ms)
+        Histogram h = Decoded.histogram(a.getLatency(0).getHistogram());
+        assertThat(h.getCountAtValue(20_000)).isEqualTo(4);
+        assertThat(h.getCountAtValue(10_000)).isEqualTo(1);
+        assertThat(p.getOutOfOrderAnswers()).isEqualTo(2); // 3 before 2, then 3 again before 2
+        assertThat(p.getNonSequentialRequests()).isEqualTo(2);
+        assertThat(p.getDuplicateAnswers() + p.getUnknownSeqAnswers()).isZero();
+    }
+
+    @Test
     void theFirstRequestIsExpectedToBeOne() {
         AnalyticsRecorder recorder = recorder(4096);
         ProtocolTracker t = open(recorder);
