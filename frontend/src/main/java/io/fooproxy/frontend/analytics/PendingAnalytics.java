@@ -72,7 +72,7 @@ public final class PendingAnalytics {
         Iterator<Map.Entry<Long, Histogram>> it = slices.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<Long, Histogram> e = it.next();
-            int remaining = slices.size() - merged + (old == null ? 0 : 1);
+            int remaining = slices.size() + (old == null ? 0 : 1); // if we stopped here
             if (e.getKey() >= cutoffMillis && remaining <= maxSlices) {
                 break;
             }

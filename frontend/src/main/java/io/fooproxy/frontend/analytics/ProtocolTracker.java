@@ -27,9 +27,8 @@ import java.net.InetAddress;
  * the power of two above {@code maxOutstanding}. While the REQs in it have consecutive seqs (the
  * normal case) an answer is found at {@code head + (seq - seq[head])}, in O(1), whatever the
  * answer order. Once they are not (a client that jumps or repeats seqs), a {@link SeqIndex} built
- * then says in O(1) whether a seq is outstanding or was answered, and the outstanding one is
- * found by a scan from the oldest (immediate for in-order answers; a server answering such a
- * connection out of order costs up to the table size per answer). An
+ * then gives the slot of the oldest outstanding REQ with a seq, and whether one was answered, in
+ * O(1) too: no answer ever scans the table, whatever the client and server do. An
  * answer that is not at the head leaves a tombstone that keeps its seq (so a second answer to it
  * is known as a duplicate) until the head passes it. An idle connection holds no table at all,
  * and a large one is dropped once it is empty.
@@ -239,7 +238,7 @@ public final class ProtocolTracker implements ConnectionAnalytics {
         span++;
         live++;
         if (index != null) {
-            index.added(seq);
+            index.added(seq, i);
         }
     }
 
@@ -312,17 +311,8 @@ public final class ProtocolTracker implements ConnectionAnalytics {
             int slot = (int) ((head + offset) & mask);
             return seqs[slot] == seq && sentNanos[slot] != ANSWERED ? (int) offset : -1;
         }
-        if (!index.hasOutstanding(seq)) {
-            return -1; // O(1) for answers to untracked or unknown seqs
-        }
-        // it is there: from the oldest on, so in-order answers are found at once
-        for (int p = 0; p < span; p++) {
-            int slot = (head + p) & mask;
-            if (seqs[slot] == seq && sentNanos[slot] != ANSWERED) {
-                return p;
-            }
-        }
-        return -1;
+        int slot = index.oldestOutstanding(seq);
+        return slot < 0 ? -1 : (slot - head) & mask;
     }
 
     private boolean answeredBefore(long seq) {
@@ -392,9 +382,10 @@ public final class ProtocolTracker implements ConnectionAnalytics {
         int mask = seqs.length - 1;
         for (int p = 0; p < span; p++) {
             int slot = (head + p) & mask;
-            index.added(seqs[slot]);
             if (sentNanos[slot] == ANSWERED) {
-                index.answered(seqs[slot]);
+                index.addedAnswered(seqs[slot]);
+            } else {
+                index.added(seqs[slot], slot);
             }
         }
     }

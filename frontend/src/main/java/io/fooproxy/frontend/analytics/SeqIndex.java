@@ -1,45 +1,90 @@
 package io.fooproxy.frontend.analytics;
 
 /**
- * How many entries of a connection's outstanding ring hold each seq (outstanding ones and
- * answered ones not yet dropped), so that an answer's seq is looked up in O(1) once the ring no
- * longer holds consecutive seqs. Open addressing with linear probing over primitive arrays,
- * backward-shift deletion; sized at twice the ring, so it never fills. Single-threaded.
+ * Where each seq sits in a connection's outstanding ring, once the ring no longer holds
+ * consecutive seqs: for each seq, the ring slot of its oldest outstanding entry (a REQ seq may
+ * repeat; newer entries with the same seq are chained through {@code nextSame}) and how many
+ * entries hold it, answered ones included. So an answer finds its REQ in O(1) whatever the seqs
+ * and the answer order. Open addressing with linear probing over primitive arrays, backward-shift
+ * deletion, sized at twice the ring so it never fills. Slots are ring positions: rebuild after
+ * the ring moves its entries. Single-threaded.
  */
 final class SeqIndex {
+    private static final int NONE = -1;
+
     private final long[] keys;
+    private final int[] first;
+    private final int[] last;
     private final int[] live;
     private final int[] total;
+    private final int[] nextSame;
     private final int mask;
 
     /** @param ringCapacity the ring's capacity (a power of two) */
     SeqIndex(int ringCapacity) {
         int capacity = Math.max(4, ringCapacity * 2);
         keys = new long[capacity];
+        first = new int[capacity];
+        last = new int[capacity];
         live = new int[capacity];
         total = new int[capacity];
+        nextSame = new int[ringCapacity];
         mask = capacity - 1;
     }
 
-    /** A new outstanding entry with this seq. */
-    void added(long seq) {
-        int i = slot(seq);
-        keys[i] = seq;
+    /** A new outstanding entry with this seq at ring slot {@code slot} (the newest one). */
+    void added(long seq, int slot) {
+        int i = find(seq);
+        if (total[i] == 0) {
+            keys[i] = seq;
+            first[i] = NONE;
+            last[i] = NONE;
+        }
+        nextSame[slot] = NONE;
+        if (first[i] == NONE) {
+            first[i] = slot;
+        } else {
+            nextSame[last[i]] = slot;
+        }
+        last[i] = slot;
         live[i]++;
         total[i]++;
     }
 
-    /** An outstanding entry with this seq was answered (it stays in the ring as answered). */
-    void answered(long seq) {
-        int i = slot(seq);
-        if (total[i] > 0) {
-            live[i]--;
+    /** An answered entry that is still in the ring (rebuilding): counts for duplicates only. */
+    void addedAnswered(long seq) {
+        int i = find(seq);
+        if (total[i] == 0) {
+            keys[i] = seq;
+            first[i] = NONE;
+            last[i] = NONE;
         }
+        total[i]++;
+    }
+
+    /** The ring slot of the oldest outstanding entry with this seq, or -1. */
+    int oldestOutstanding(long seq) {
+        int i = find(seq);
+        return total[i] == 0 ? NONE : first[i];
+    }
+
+    /** The oldest outstanding entry with this seq (at {@link #oldestOutstanding}) was answered. */
+    void answered(long seq) {
+        int i = find(seq);
+        if (total[i] == 0 || first[i] == NONE) {
+            return;
+        }
+        int next = nextSame[first[i]];
+        first[i] = next;
+        if (next == NONE) {
+            last[i] = NONE;
+        }
+        live[i]--;
     }
 
     /** An answered entry with this seq left the ring. */
     void dropped(long seq) {
-        int i = slot(seq);
+        int i = find(seq);
         if (total[i] == 0) {
             return;
         }
@@ -48,18 +93,13 @@ final class SeqIndex {
         }
     }
 
-    boolean hasOutstanding(long seq) {
-        int i = slot(seq);
-        return total[i] > 0 && live[i] > 0;
-    }
-
     boolean hasAnswered(long seq) {
-        int i = slot(seq);
+        int i = find(seq);
         return total[i] > live[i];
     }
 
-    /** The slot holding seq, or the empty slot where it would go. */
-    private int slot(long seq) {
+    /** The table slot holding seq, or the empty one where it would go. */
+    private int find(long seq) {
         int i = hash(seq) & mask;
         while (total[i] != 0 && keys[i] != seq) {
             i = (i + 1) & mask;
@@ -77,10 +117,12 @@ final class SeqIndex {
                 return;
             }
             int home = hash(keys[i]) & mask;
-            // move i into the hole unless its home lies cyclically in (hole, i]
+            // i stays unless the hole lies cyclically between its home and i
             boolean stays = hole <= i ? (home > hole && home <= i) : (home > hole || home <= i);
             if (!stays) {
                 keys[hole] = keys[i];
+                first[hole] = first[i];
+                last[hole] = last[i];
                 live[hole] = live[i];
                 total[hole] = total[i];
                 total[i] = 0;

@@ -26,6 +26,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
@@ -167,7 +168,7 @@ public final class FrontendServer {
         acceptGroup.scheduleAtFixedRate(report, REPORT_SECONDS, REPORT_SECONDS, TimeUnit.SECONDS);
         if (analytics.enabled()) {
             // the in-flight gauges are sampled where the trackers live, on each event loop
-            for (io.netty.util.concurrent.EventExecutor loop : ioGroup) {
+            for (EventExecutor loop : ioGroup) {
                 loop.scheduleAtFixedRate(analytics::sampleInFlight, 1, 1, TimeUnit.SECONDS);
             }
         }

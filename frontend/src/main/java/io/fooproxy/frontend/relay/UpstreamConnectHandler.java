@@ -3,10 +3,10 @@ package io.fooproxy.frontend.relay;
 import static java.util.Objects.requireNonNull;
 
 import io.fooproxy.frontend.config.Endpoint;
-import io.fooproxy.frontend.sniff.MessageObserver;
 import io.fooproxy.frontend.sniff.Direction;
 import io.fooproxy.frontend.sniff.LineObserver;
 import io.fooproxy.frontend.sniff.LineScanner;
+import io.fooproxy.frontend.sniff.MessageObserver;
 import io.fooproxy.frontend.sniff.SniffHandler;
 import io.fooproxy.frontend.sniff.TrafficSink;
 import io.netty.bootstrap.Bootstrap;
