@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import io.fooproxy.frontend.analytics.AnalyticsClock;
+import io.fooproxy.frontend.analytics.AnalyticsRecorder;
 import io.fooproxy.frontend.config.FrontendConfig;
 import io.fooproxy.frontend.config.LiveSettings;
 import io.fooproxy.frontend.relay.FrontendServer;
@@ -79,6 +81,13 @@ public final class FrontendModule extends AbstractModule {
         return new TelemetryAggregator(clock);
     }
 
+    /** Protocol analytics: a tracker per connection, drained by the publisher. */
+    @Provides
+    @Singleton
+    AnalyticsRecorder analyticsRecorder(FrontendConfig config) {
+        return new AnalyticsRecorder(config.analytics(), AnalyticsClock.SYSTEM);
+    }
+
     @Provides
     @Singleton
     TrafficSink trafficSink(LocalCounters localCounters, TelemetryAggregator telemetry) {
@@ -107,10 +116,11 @@ public final class FrontendModule extends AbstractModule {
     @Provides
     @Singleton
     TelemetryPublisher telemetryPublisher(
-            FrontendConfig config, TelemetryAggregator aggregator, ManagedChannel backend, Clock clock) {
+            FrontendConfig config, TelemetryAggregator aggregator, AnalyticsRecorder analytics,
+            ManagedChannel backend, Clock clock) {
         TelemetrySettings settings = TelemetrySettings.defaults(config.frontendId())
                 .withFlushInterval(config.flushInterval());
-        return new TelemetryPublisher(settings, aggregator, backend, clock);
+        return new TelemetryPublisher(settings, aggregator, analytics, backend, clock);
     }
 
     @Provides
@@ -137,7 +147,7 @@ public final class FrontendModule extends AbstractModule {
     @Provides
     @Singleton
     FrontendServer frontendServer(FrontendConfig config, LiveSettings settings, Transport transport,
-            TrafficSink sink, LimitCounters limitCounters) {
-        return new FrontendServer(config, settings, transport, sink, limitCounters);
+            TrafficSink sink, LimitCounters limitCounters, AnalyticsRecorder analytics) {
+        return new FrontendServer(config, settings, transport, sink, limitCounters, analytics);
     }
 }

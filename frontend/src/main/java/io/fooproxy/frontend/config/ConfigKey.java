@@ -38,6 +38,12 @@ public enum ConfigKey {
     DENY("deny", "CIDRS", "", true, "comma-separated address blocks that may not connect; deny wins over allow"),
     DRAIN_TIMEOUT("drain-timeout", "DURATION", "30s", true,
             "on SIGTERM, how long connections with a REQ in flight get for their answers"),
+    ANALYTICS("analytics", "BOOL", "true", false,
+            "follow the protocol per connection: latency by seq, in-flight REQs, violations, consumption per client"),
+    MAX_OUTSTANDING_REQUESTS("max-outstanding-requests", "N", "4096", false,
+            "REQs awaiting their answer tracked per connection for latency; more are counted as overflow"),
+    MAX_CLIENTS_PER_BATCH("max-clients-per-batch", "N", "4096", false,
+            "client addresses reported by name per telemetry batch; the rest are summed as others"),
     CONFIG("config", "FILE", "", false, "Java properties file with these keys (e.g. listen=:8002); flags win");
 
     private final String key;

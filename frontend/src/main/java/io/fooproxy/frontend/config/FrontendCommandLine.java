@@ -138,6 +138,10 @@ public final class FrontendCommandLine {
                 integer(values, ConfigKey.REQ_BURST_PER_IP),
                 duration(values, ConfigKey.DRAIN_TIMEOUT));
         AccessRules access = new AccessRules(blocks(values, ConfigKey.ALLOW), blocks(values, ConfigKey.DENY));
+        AnalyticsSettings analytics = new AnalyticsSettings(
+                AnalyticsSettings.parseSwitch(value(values, ConfigKey.ANALYTICS)),
+                integer(values, ConfigKey.MAX_OUTSTANDING_REQUESTS),
+                integer(values, ConfigKey.MAX_CLIENTS_PER_BATCH));
         return new FrontendConfig(
                 listen,
                 endpoint(values, ConfigKey.FORWARD),
@@ -147,6 +151,7 @@ public final class FrontendCommandLine {
                 value(values, ConfigKey.LOG_LEVEL),
                 limits,
                 access,
+                analytics,
                 file);
     }
 

@@ -23,6 +23,7 @@ import java.util.Set;
  * @param logLevel      TRACE, DEBUG, INFO, WARN or ERROR (upper case)
  * @param limits        connection limits, timeouts, line length, REQ quota, drain deadline
  * @param access        allow and deny address blocks
+ * @param analytics     protocol analytics switch and bounds
  * @param configFile    the {@code -config} file, if one was given (re-read on SIGHUP)
  */
 public record FrontendConfig(
@@ -34,6 +35,7 @@ public record FrontendConfig(
         String logLevel,
         Limits limits,
         AccessRules access,
+        AnalyticsSettings analytics,
         Optional<Path> configFile) {
 
     public static final Duration MAX_FLUSH_INTERVAL = Duration.ofSeconds(10);
@@ -61,14 +63,22 @@ public record FrontendConfig(
                 "'" + logLevel + "' is not one of TRACE, DEBUG, INFO, WARN, ERROR");
         requireNonNull(limits, "limits");
         requireNonNull(access, "access");
+        requireNonNull(analytics, "analytics");
         requireNonNull(configFile, "configFile");
+    }
+
+    /** With the default analytics settings. */
+    public FrontendConfig(Endpoint listen, Endpoint forward, Endpoint backend, String frontendId,
+            Duration flushInterval, String logLevel, Limits limits, AccessRules access, Optional<Path> configFile) {
+        this(listen, forward, backend, frontendId, flushInterval, logLevel, limits, access,
+                AnalyticsSettings.defaults(), configFile);
     }
 
     /** Defaults for every limit and no access rules: what tests and simple callers want. */
     public FrontendConfig(Endpoint listen, Endpoint forward, Endpoint backend, String frontendId,
             Duration flushInterval, String logLevel, Optional<Path> configFile) {
         this(listen, forward, backend, frontendId, flushInterval, logLevel, Limits.defaults(), AccessRules.ALLOW_ALL,
-                configFile);
+                AnalyticsSettings.defaults(), configFile);
     }
 
     private static void check(boolean ok, ConfigKey key, String reason) {
@@ -89,12 +99,17 @@ public record FrontendConfig(
 
     public FrontendConfig withLimits(Limits value) {
         return new FrontendConfig(listen, forward, backend, frontendId, flushInterval, logLevel, value, access,
-                configFile);
+                analytics, configFile);
+    }
+
+    public FrontendConfig withAnalytics(AnalyticsSettings value) {
+        return new FrontendConfig(listen, forward, backend, frontendId, flushInterval, logLevel, limits, access,
+                value, configFile);
     }
 
     public FrontendConfig withAccess(AccessRules value) {
         return new FrontendConfig(listen, forward, backend, frontendId, flushInterval, logLevel, limits, value,
-                configFile);
+                analytics, configFile);
     }
 
     /**
@@ -104,7 +119,7 @@ public record FrontendConfig(
     public FrontendConfig withReloadableFrom(FrontendConfig next) {
         requireNonNull(next, "next");
         return new FrontendConfig(listen, forward, backend, frontendId, flushInterval, next.logLevel, next.limits,
-                next.access, configFile);
+                next.access, analytics, configFile);
     }
 
     /** The settings as the command line would spell them, for logs and diffs. */
@@ -127,6 +142,9 @@ public record FrontendConfig(
             case ALLOW -> AccessRules.format(access.allow());
             case DENY -> AccessRules.format(access.deny());
             case DRAIN_TIMEOUT -> Durations.format(limits.drainTimeout());
+            case ANALYTICS -> Boolean.toString(analytics.enabled());
+            case MAX_OUTSTANDING_REQUESTS -> Integer.toString(analytics.maxOutstandingRequests());
+            case MAX_CLIENTS_PER_BATCH -> Integer.toString(analytics.maxClientsPerBatch());
             case CONFIG -> configFile.map(Path::toString).orElse("");
         };
     }

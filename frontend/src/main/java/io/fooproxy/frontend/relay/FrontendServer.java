@@ -2,6 +2,9 @@ package io.fooproxy.frontend.relay;
 
 import static java.util.Objects.requireNonNull;
 
+import io.fooproxy.frontend.analytics.AnalyticsClock;
+import io.fooproxy.frontend.analytics.AnalyticsRecorder;
+import io.fooproxy.frontend.analytics.ConnectionAnalytics;
 import io.fooproxy.frontend.config.Durations;
 import io.fooproxy.frontend.config.FrontendConfig;
 import io.fooproxy.frontend.config.Limits;
@@ -23,6 +26,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
@@ -58,6 +62,7 @@ public final class FrontendServer {
     private final LimitCounters limitCounters;
     private final AddressTable addresses = new AddressTable();
     private final LimitsReport report;
+    private final AnalyticsRecorder analytics;
 
     private EventLoopGroup acceptGroup;
     private EventLoopGroup ioGroup;
@@ -78,6 +83,18 @@ public final class FrontendServer {
      */
     public FrontendServer(FrontendConfig config, LiveSettings settings, Transport transport, TrafficSink sink,
             LimitCounters limitCounters) {
+        // analytics as the config says, recorded and never drained: each thread's share stays
+        // bounded (see Interval), and the relay is tested with the trackers in place
+        this(config, settings, transport, sink, limitCounters,
+                new AnalyticsRecorder(config.analytics(), AnalyticsClock.SYSTEM));
+    }
+
+    /**
+     * @param analytics gets a tracker per client connection (both directions' messages, its close)
+     */
+    public FrontendServer(FrontendConfig config, LiveSettings settings, Transport transport, TrafficSink sink,
+            LimitCounters limitCounters, AnalyticsRecorder analytics) {
+        this.analytics = requireNonNull(analytics, "analytics");
         this.config = requireNonNull(config, "config");
         this.settings = requireNonNull(settings, "settings");
         this.transport = requireNonNull(transport, "transport");
@@ -127,14 +144,19 @@ public final class FrontendServer {
                                 "a client the admission handler did not admit");
                         ConnectionGuard guard = new ConnectionGuard(settings, limitCounters, address.quota(),
                                 maxLineLength);
+                        ConnectionAnalytics protocol = ch.remoteAddress() instanceof InetSocketAddress remote
+                                ? analytics.open(remote.getAddress()) : ConnectionAnalytics.NONE;
+                        if (protocol != ConnectionAnalytics.NONE) {
+                            ch.closeFuture().addListener(closed -> protocol.closed());
+                        }
                         Bootstrap upstream = upstreamTemplate.clone()
                                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) limits.connectTimeout().toMillis());
                         ch.pipeline().addLast(ConnectionCountingHandler.NAME, connectionCounter);
                         ch.pipeline().addLast(SniffHandler.NAME, new SniffHandler(new LineScanner(
-                                Direction.CLIENT_TO_SERVER, maxLineLength, sink, guard.requestLines())));
+                                Direction.CLIENT_TO_SERVER, maxLineLength, sink, guard.requestLines(), protocol)));
                         ch.pipeline().addLast(ConnectionGuard.NAME, guard.clientSide());
                         ch.pipeline().addLast(UpstreamConnectHandler.NAME, new UpstreamConnectHandler(
-                                upstream, config.forward(), maxLineLength, sink, guard));
+                                upstream, config.forward(), maxLineLength, sink, guard, protocol));
                     }
                 });
         try {
@@ -144,6 +166,12 @@ public final class FrontendServer {
             throw new IOException("cannot listen on " + config.listen() + ": " + RelayHandler.describe(e), e);
         }
         acceptGroup.scheduleAtFixedRate(report, REPORT_SECONDS, REPORT_SECONDS, TimeUnit.SECONDS);
+        if (analytics.enabled()) {
+            // the in-flight gauges are sampled where the trackers live, on each event loop
+            for (EventExecutor loop : ioGroup) {
+                loop.scheduleAtFixedRate(analytics::sampleInFlight, 1, 1, TimeUnit.SECONDS);
+            }
+        }
         log.debug("relay started on {} with the {} transport", serverChannel.localAddress(), transport);
         return localAddress();
     }

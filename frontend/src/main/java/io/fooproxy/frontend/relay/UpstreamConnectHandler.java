@@ -6,6 +6,7 @@ import io.fooproxy.frontend.config.Endpoint;
 import io.fooproxy.frontend.sniff.Direction;
 import io.fooproxy.frontend.sniff.LineObserver;
 import io.fooproxy.frontend.sniff.LineScanner;
+import io.fooproxy.frontend.sniff.MessageObserver;
 import io.fooproxy.frontend.sniff.SniffHandler;
 import io.fooproxy.frontend.sniff.TrafficSink;
 import io.netty.bootstrap.Bootstrap;
@@ -43,6 +44,7 @@ final class UpstreamConnectHandler extends ChannelInboundHandlerAdapter {
     private final TrafficSink sink;
     /** Watches the pair; null in tests of the connect phase alone. */
     private final ConnectionGuard guard;
+    private final MessageObserver messages;
     private Channel upstream;
     /** Read before the upstream was connected; created only when that happens. */
     private ArrayDeque<Object> early;
@@ -53,7 +55,7 @@ final class UpstreamConnectHandler extends ChannelInboundHandlerAdapter {
      * @param forward          the upstream server
      */
     UpstreamConnectHandler(Bootstrap upstreamTemplate, Endpoint forward, int maxLineLength, TrafficSink sink) {
-        this(upstreamTemplate, forward, maxLineLength, sink, null);
+        this(upstreamTemplate, forward, maxLineLength, sink, null, MessageObserver.NONE);
     }
 
     /**
@@ -62,7 +64,14 @@ final class UpstreamConnectHandler extends ChannelInboundHandlerAdapter {
      */
     UpstreamConnectHandler(Bootstrap upstreamTemplate, Endpoint forward, int maxLineLength, TrafficSink sink,
             ConnectionGuard guard) {
+        this(upstreamTemplate, forward, maxLineLength, sink, guard, MessageObserver.NONE);
+    }
+
+    /** @param messages the connection's protocol analytics, fed by the server to client sniffer */
+    UpstreamConnectHandler(Bootstrap upstreamTemplate, Endpoint forward, int maxLineLength, TrafficSink sink,
+            ConnectionGuard guard, MessageObserver messages) {
         this.guard = guard;
+        this.messages = requireNonNull(messages, "messages");
         this.upstreamTemplate = requireNonNull(upstreamTemplate, "upstreamTemplate");
         this.forward = requireNonNull(forward, "forward");
         this.maxLineLength = maxLineLength;
@@ -79,7 +88,7 @@ final class UpstreamConnectHandler extends ChannelInboundHandlerAdapter {
                         // the relay joins once the connect has succeeded (see connected)
                         ch.pipeline().addLast(SniffHandler.NAME, new SniffHandler(new LineScanner(
                                 Direction.SERVER_TO_CLIENT, maxLineLength, sink,
-                                guard == null ? LineObserver.NONE : guard.answerLines())));
+                                guard == null ? LineObserver.NONE : guard.answerLines(), messages)));
                         if (guard != null) {
                             ch.pipeline().addLast(ConnectionGuard.NAME, guard.upstreamSide());
                         }

@@ -13,7 +13,9 @@ import io.netty.buffer.ByteBuf;
  * message; for server to client, {@code ACK <seq>[ <data>]} and {@code NAK <seq>[ <data>]}.
  * {@code <seq>} is 1 to 19 decimal digits with a value from 1 to {@link Long#MAX_VALUE};
  * {@code <data>} is any bytes (CR and NUL included). Every other complete line, an empty one
- * or a known type sent the wrong way included, is reported as invalid.
+ * or a known type sent the wrong way included, is reported as invalid; a line that would be a
+ * valid message in the other direction is in addition told to the {@link MessageObserver} (a REQ
+ * from the server, an answer from the client), which also gets each valid message's seq.
  *
  * <p>Decisions the grammar leaves open:
  * <ul>
@@ -58,6 +60,7 @@ public final class LineScanner {
     private final long maxLineLength;
     private final TrafficSink sink;
     private final LineObserver observer;
+    private final MessageObserver messages;
 
     private int state = LINE_START;
     private MessageType type;
@@ -78,7 +81,17 @@ public final class LineScanner {
      * @param observer also told of every line end, for per-connection bookkeeping
      */
     public LineScanner(Direction direction, int maxLineLength, TrafficSink sink, LineObserver observer) {
+        this(direction, maxLineLength, sink, observer, MessageObserver.NONE);
+    }
+
+    /**
+     * @param messages also told of every valid message with its seq, of every message sent the
+     *                 wrong way, and of the end of each scanned buffer
+     */
+    public LineScanner(Direction direction, int maxLineLength, TrafficSink sink, LineObserver observer,
+            MessageObserver messages) {
         this.observer = requireNonNull(observer, "observer");
+        this.messages = requireNonNull(messages, "messages");
         this.direction = requireNonNull(direction, "direction");
         if (maxLineLength < 1) {
             throw new IllegalArgumentException("maxLineLength must be at least 1: " + maxLineLength);
@@ -91,6 +104,11 @@ public final class LineScanner {
     public void scan(ByteBuf buf) {
         int i = buf.readerIndex();
         final int end = buf.writerIndex();
+        scanBytes(buf, i, end);
+        messages.onScanned(direction, end - i);
+    }
+
+    private void scanBytes(ByteBuf buf, int i, int end) {
         while (i < end) {
             if (state >= DATA) {
                 // The rest of the line does not matter, only where it ends: a vectorised search.
@@ -188,8 +206,19 @@ public final class LineScanner {
     }
 
     private void message(MessageType t) {
+        if (!validFor(t)) {
+            // well formed, but this type travels the other way: invalid for the stats contract
+            invalid();
+            messages.onWrongDirection(t, seq);
+            return;
+        }
         sink.onMessage(t);
         observer.onLine(t);
+        messages.onMessage(t, seq);
+    }
+
+    private boolean validFor(MessageType t) {
+        return (t == MessageType.REQ) == (direction == Direction.CLIENT_TO_SERVER);
     }
 
     private void invalid() {
@@ -197,11 +226,14 @@ public final class LineScanner {
         observer.onLine(null);
     }
 
-    private MessageType typeStartingWith(byte b) {
-        if (direction == Direction.CLIENT_TO_SERVER) {
-            return b == 'R' ? MessageType.REQ : null;
-        }
-        return b == 'A' ? MessageType.ACK : b == 'N' ? MessageType.NAK : null;
+    /** Any of the three types, whatever the direction: a wrong-way message is recognised too. */
+    private static MessageType typeStartingWith(byte b) {
+        return switch (b) {
+            case 'R' -> MessageType.REQ;
+            case 'A' -> MessageType.ACK;
+            case 'N' -> MessageType.NAK;
+            default -> null;
+        };
     }
 
     private static byte[] letters(MessageType type) {

@@ -3,6 +3,11 @@ package io.fooproxy.frontend.telemetry;
 import static java.util.Objects.requireNonNull;
 import static java.util.concurrent.TimeUnit.NANOSECONDS;
 
+import io.fooproxy.frontend.analytics.AnalyticsClock;
+import io.fooproxy.frontend.analytics.AnalyticsRecorder;
+import io.fooproxy.frontend.analytics.InFlightGauge;
+import io.fooproxy.frontend.analytics.PendingAnalytics;
+import io.fooproxy.frontend.config.AnalyticsSettings;
 import io.fooproxy.frontend.telemetry.TelemetryAggregator.Drain;
 import io.fooproxy.proto.telemetry.v1.BatchAck;
 import io.fooproxy.proto.telemetry.v1.FrontendState;
@@ -55,9 +60,15 @@ public final class TelemetryPublisher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TelemetryPublisher.class);
     private static final Duration STOP_GRACE = Duration.ofSeconds(1);
+    /**
+     * Hard cap on pending 100 ms latency slices whatever the clock does: the 10 s window is 100
+     * of them, plus the merged old one.
+     */
+    static final int MAX_PENDING_SLICES = 128;
 
     private final TelemetrySettings settings;
     private final TelemetryAggregator aggregator;
+    private final AnalyticsRecorder analytics;
     private final Channel channel;
     private final TelemetryServiceGrpc.TelemetryServiceStub stub;
     private final Clock clock;
@@ -70,6 +81,7 @@ public final class TelemetryPublisher implements AutoCloseable {
 
     // ------------------------------------------------ publisher thread only
     private final PendingAggregate pending = new PendingAggregate();
+    private final PendingAnalytics pendingAnalytics;
     private final ArrayDeque<InFlight> unacked = new ArrayDeque<>();
     private long unackedBuckets;
     /**
@@ -112,8 +124,21 @@ public final class TelemetryPublisher implements AutoCloseable {
      */
     public TelemetryPublisher(TelemetrySettings settings, TelemetryAggregator aggregator,
             Channel channel, Clock clock) {
+        this(settings, aggregator, new AnalyticsRecorder(
+                new AnalyticsSettings(false, 1, 1), AnalyticsClock.SYSTEM),
+                channel, clock);
+    }
+
+    /**
+     * @param analytics protocol analytics; this publisher is its only drainer, and each batch
+     *     carries what was drained since the previous one
+     */
+    public TelemetryPublisher(TelemetrySettings settings, TelemetryAggregator aggregator,
+            AnalyticsRecorder analytics, Channel channel, Clock clock) {
         this.settings = requireNonNull(settings, "settings");
         this.aggregator = requireNonNull(aggregator, "aggregator");
+        this.analytics = requireNonNull(analytics, "analytics");
+        this.pendingAnalytics = new PendingAnalytics(analytics.settings().maxClientsPerBatch());
         this.channel = requireNonNull(channel, "channel");
         this.clock = requireNonNull(clock, "clock");
         this.stub = TelemetryServiceGrpc.newStub(channel);
@@ -213,6 +238,7 @@ public final class TelemetryPublisher implements AutoCloseable {
             return;
         }
         absorb(aggregator.drain());
+        absorbAnalytics();
         if (call != null) {
             if (connectionState == BackendConnectionState.CONNECTING && call.isReady()) {
                 setConnected();
@@ -232,12 +258,13 @@ public final class TelemetryPublisher implements AutoCloseable {
 
     private void finalFlush(CompletableFuture<Boolean> waiter) {
         if (stopped) {
-            waiter.complete(unacked.isEmpty() && pending.isEmpty());
+            waiter.complete(unacked.isEmpty() && pending.isEmpty() && pendingAnalytics.isEmpty());
             return;
         }
         absorb(aggregator.drainAll());
+        absorbAnalytics();
         // May exceed maxInFlightBatches by this one batch: the last data must go somewhere.
-        if (!pending.isEmpty() || activeConnections != reportedActive) {
+        if (!pending.isEmpty() || !pendingAnalytics.isEmpty() || activeConnections != reportedActive) {
             cut();
         }
         ackTarget = nextSequence - 1;
@@ -286,7 +313,7 @@ public final class TelemetryPublisher implements AutoCloseable {
     private void absorb(Drain drain) {
         boolean wasEmpty = pending.isEmpty();
         pending.add(drain);
-        if (wasEmpty && !pending.isEmpty()) {
+        if (wasEmpty && !pending.isEmpty() && pendingSinceMillis < 0) {
             pendingSinceMillis = watermark;
         }
         watermark = Math.max(watermark, drain.watermarkMillis());
@@ -301,8 +328,19 @@ public final class TelemetryPublisher implements AutoCloseable {
         }
     }
 
+    /** Drains the analytics; what is older than the rate windows is merged, so memory stays bounded. */
+    private void absorbAnalytics() {
+        boolean wasEmpty = pending.isEmpty() && pendingAnalytics.isEmpty();
+        analytics.drainInto(pendingAnalytics);
+        if (wasEmpty && !pendingAnalytics.isEmpty() && pendingSinceMillis < 0) {
+            pendingSinceMillis = watermark;
+        }
+        pendingAnalytics.compact(clock.millis() - settings.bucketRetention().toMillis(), MAX_PENDING_SLICES);
+    }
+
     private boolean cutDue() {
         return !pending.isEmpty()
+                || !pendingAnalytics.isEmpty()
                 || activeConnections != reportedActive
                 || System.nanoTime() - lastCutNanos >= settings.heartbeatInterval().toNanos();
     }
@@ -316,7 +354,13 @@ public final class TelemetryPublisher implements AutoCloseable {
                 .setSequence(nextSequence)
                 .setWatermarkUnixMillis(watermark);
         int buckets = pending.moveTo(b);
+        if (!pendingAnalytics.isEmpty()) {
+            b.setAnalytics(pendingAnalytics.take());
+        }
+        InFlightGauge inFlight = analytics.inFlight();
         b.setState(FrontendState.newBuilder()
+                .setInFlightRequests(inFlight.requests())
+                .setOldestInFlightAgeMillis(inFlight.oldestAgeMillis())
                 .setActiveConnections(activeConnections)
                 .setBatchesSent(batchesSent)
                 .setBatchesAcked(batchesAcked)

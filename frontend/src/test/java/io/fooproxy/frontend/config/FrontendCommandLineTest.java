@@ -87,6 +87,24 @@ class FrontendCommandLineTest {
     }
 
     @Test
+    void analyticsSettingsFromFlagsAndFileWithOneLineErrors() throws IOException {
+        assertThat(load().analytics()).isEqualTo(AnalyticsSettings.defaults());
+        Path file = write("analytics=off\nmax-outstanding-requests=100\n");
+        FrontendConfig c = load("-config", file.toString(), "-max-clients-per-batch", "7");
+        assertThat(c.analytics()).isEqualTo(new AnalyticsSettings(false, 100, 7));
+        assertThat(c.valueOf(ConfigKey.ANALYTICS)).isEqualTo("false");
+        assertThat(load("--analytics", "true").analytics().enabled()).isTrue();
+        assertThatThrownBy(() -> load("-analytics", "maybe"))
+                .hasMessage("analytics: 'maybe' is not true or false");
+        assertThatThrownBy(() -> load("-max-outstanding-requests", "0"))
+                .hasMessage("max-outstanding-requests: 0 out of range (1..1048576)");
+        assertThatThrownBy(() -> load("-max-clients-per-batch", "2000000"))
+                .hasMessage("max-clients-per-batch: 2000000 out of range (1..1048576)");
+        assertThatThrownBy(() -> load("-max-clients-per-batch", "many"))
+                .hasMessageStartingWith("max-clients-per-batch: 'many' is not a whole number");
+    }
+
+    @Test
     void defaultFrontendIdFollowsTheListenPort() {
         assertThat(load("-listen", "127.0.0.1:7777").frontendId()).isEqualTo("box:7777");
     }

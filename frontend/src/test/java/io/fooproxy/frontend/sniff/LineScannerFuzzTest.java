@@ -49,8 +49,26 @@ class LineScannerFuzzTest {
 
             RecordingSink sink = new RecordingSink();
             List<String> observed = new ArrayList<>();
+            List<String> seqs = new ArrayList<>();
+            long[] scanned = new long[1];
             LineScanner scanner = new LineScanner(direction, maxLineLength, sink,
-                    m -> observed.add(m == null ? "line" : m.name()));
+                    m -> observed.add(m == null ? "line" : m.name()), new MessageObserver() {
+                        @Override
+                        public void onMessage(MessageType type, long seq) {
+                            seqs.add(type + " " + seq);
+                        }
+
+                        @Override
+                        public void onWrongDirection(MessageType type, long seq) {
+                            seqs.add("wrong " + type + " " + seq);
+                        }
+
+                        @Override
+                        public void onScanned(Direction d, int bytes) {
+                            assertThat(d).isEqualTo(direction);
+                            scanned[0] += bytes;
+                        }
+                    });
             int from = 0;
             for (int cut : cuts) {
                 if (cut > from) {
@@ -69,7 +87,19 @@ class LineScannerFuzzTest {
                     .map(e -> e.startsWith("invalid") || e.startsWith("oversized") ? "line" : e).toList());
             boolean midLine = stream.length > 0 && stream[stream.length - 1] != '\n';
             assertThat(scanner.inLine()).as(replay).isEqualTo(midLine);
+            // the message observer gets each message's seq and each well-formed wrong-way line
+            assertThat(seqs).as(replay).isEqualTo(Model.messages(stream, direction, maxLineLength));
+            assertThat(scanned[0]).as(replay).isEqualTo(stream.length);
         }
+    }
+
+    @Test
+    void theModelKnowsWrongWayMessages() {
+        byte[] stream = "REQ 5\nACK 7 x\nNAK 9\r\nREQ 0\nACK 2\n".getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(Model.messages(stream, Direction.CLIENT_TO_SERVER, 100))
+                .containsExactly("REQ 5", "wrong ACK 7", "wrong NAK 9", "wrong ACK 2");
+        assertThat(Model.messages(stream, Direction.SERVER_TO_CLIENT, 100))
+                .containsExactly("wrong REQ 5", "ACK 7", "NAK 9", "ACK 2");
     }
 
     @Test
@@ -193,6 +223,37 @@ class LineScannerFuzzTest {
                 }
             }
             return "invalid " + direction;
+        }
+
+        /**
+         * What the message observer sees: {@code TYPE SEQ} for each valid message, {@code wrong
+         * TYPE SEQ} for each line that is a valid message of the other direction.
+         */
+        static List<String> messages(byte[] stream, Direction direction, int maxLineLength) {
+            List<String> events = new ArrayList<>();
+            int start = 0;
+            for (int i = 0; i < stream.length; i++) {
+                if (stream[i] == '\n') {
+                    String line = new String(stream, start, i - start, StandardCharsets.ISO_8859_1);
+                    start = i + 1;
+                    if (line.length() > maxLineLength) {
+                        continue;
+                    }
+                    for (String type : List.of("REQ", "ACK", "NAK")) {
+                        if (line.startsWith(type + " ") && validAfterType(line.substring(type.length() + 1))) {
+                            String rest = line.substring(type.length() + 1);
+                            int digits = 0;
+                            while (digits < rest.length() && Character.isDigit(rest.charAt(digits))) {
+                                digits++;
+                            }
+                            long seq = Long.parseLong(rest.substring(0, digits));
+                            boolean valid = type.equals("REQ") == (direction == Direction.CLIENT_TO_SERVER);
+                            events.add((valid ? "" : "wrong ") + type + " " + seq);
+                        }
+                    }
+                }
+            }
+            return events;
         }
 
         /** {@code <seq>}, then nothing, a lone CR, or a space and any data. */

@@ -1,6 +1,10 @@
 package io.fooproxy.testkit.cli;
 
+import io.fooproxy.testkit.script.Script;
+import io.fooproxy.testkit.script.ScriptedServer;
 import io.fooproxy.testkit.server.ReferenceServer;
+import java.io.IOException;
+import java.nio.file.Path;
 import io.fooproxy.testkit.server.ServerConfig;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
@@ -50,6 +54,11 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Event loop threads, 0 = one per core. Default: ${DEFAULT-VALUE}.")
     int threads;
 
+    @Option(names = {"-script", "--script"}, paramLabel = "FILE",
+            description = "Misbehave on purpose: play this script on every connection instead of answering"
+                    + " (lines 'send LINE' and 'read N'; see Script). Default: none.")
+    Path script;
+
     ServerConfig toConfig() {
         return new ServerConfig(OptionValues.address("listen", listen), nakPercent,
                 OptionValues.bool("fragment", fragment),
@@ -61,10 +70,20 @@ public final class ServerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         common.applyLogLevel();
         ServerConfig config = toConfig();
+        Script scripted = script == null ? null : Script.load("script", script);
         // handlers before the port opens: whoever sees it open may signal us at once
         CountDownLatch stopRequested = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), s -> requestStop(stopRequested, s));
         Signal.handle(new Signal("INT"), s -> requestStop(stopRequested, s));
+        if (scripted != null) {
+            try (ScriptedServer server = ScriptedServer.start(config.listen().toBindAddress(), scripted)) {
+                stopRequested.await();
+            } catch (IOException e) {
+                log.error("{}", e.getMessage());
+                return 1;
+            }
+            return 0;
+        }
         ReferenceServer server;
         try {
             server = ReferenceServer.start(config);
