@@ -59,6 +59,16 @@ record StatsLine(String json) {
         throw new AssertionError("unterminated object " + field + " in " + json);
     }
 
+    /**
+     * The object named {@code field} that is the last field of this one: the top-level {@code
+     * "analytics"} (each frontend entry earlier in the line has one of its own).
+     */
+    StatsLine lastObject(String field) {
+        int start = json.lastIndexOf("\"" + field + "\":{");
+        assertThat(start).as("object field %s in %s", field, json).isNotNegative();
+        return new StatsLine(json.substring(start)).object(field);
+    }
+
     /** The first object of the array named {@code field} (e.g. the top consumer). */
     StatsLine firstOf(String field) {
         String key = "\"" + field + "\":[{";
