@@ -3,6 +3,7 @@ package io.fooproxy.frontend;
 import static java.util.Objects.requireNonNull;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Provider;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.fooproxy.frontend.config.FrontendConfig;
@@ -81,8 +82,11 @@ public final class FrontendModule extends AbstractModule {
 
     @Provides
     @Singleton
-    TrafficSink trafficSink(LocalCounters localCounters, TelemetryAggregator telemetry) {
-        return TrafficSinks.fanOut(List.of(localCounters, telemetry));
+    TrafficSink trafficSink(FrontendConfig config, LocalCounters localCounters, Provider<TelemetryAggregator> telemetry) {
+        if (!config.telemetry()) {
+            return localCounters; // telemetry=off: nothing is aggregated for a backend
+        }
+        return TrafficSinks.fanOut(List.of(localCounters, telemetry.get()));
     }
 
     /** The one channel to the backend: telemetry stream and stats queries share it. */
@@ -115,11 +119,14 @@ public final class FrontendModule extends AbstractModule {
 
     @Provides
     @Singleton
-    StatsSource statsSource(ManagedChannel backend, LocalCounters localCounters,
-            TelemetryPublisher publisher) {
+    StatsSource statsSource(FrontendConfig config, Provider<ManagedChannel> backend, LocalCounters localCounters,
+            Provider<TelemetryPublisher> publisher) {
+        if (!config.telemetry()) {
+            return localCounters; // no backend link to ask: the local figures
+        }
         return new PublisherStatsSource(
-                new BackendFirstStatsSource(new BackendStatsClient(backend), localCounters),
-                publisher::status);
+                new BackendFirstStatsSource(new BackendStatsClient(backend.get()), localCounters),
+                publisher.get()::status);
     }
 
     @Provides

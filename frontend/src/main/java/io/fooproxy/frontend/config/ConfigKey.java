@@ -38,6 +38,8 @@ public enum ConfigKey {
     DENY("deny", "CIDRS", "", true, "comma-separated address blocks that may not connect; deny wins over allow"),
     DRAIN_TIMEOUT("drain-timeout", "DURATION", "30s", true,
             "on SIGTERM, how long connections with a REQ in flight get for their answers"),
+    TELEMETRY("telemetry", "on|off", "on", false,
+            "off: no backend link at all (nothing counted for it, nothing sent; SIGUSR2 prints the local figures)"),
     CONFIG("config", "FILE", "", false, "Java properties file with these keys (e.g. listen=:8002); flags win");
 
     private final String key;

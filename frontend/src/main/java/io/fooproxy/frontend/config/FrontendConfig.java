@@ -24,6 +24,8 @@ import java.util.Set;
  * @param limits        connection limits, timeouts, line length, REQ quota, drain deadline
  * @param access        allow and deny address blocks
  * @param configFile    the {@code -config} file, if one was given (re-read on SIGHUP)
+ * @param telemetry     false ({@code telemetry=off}): no backend link at all, the relay only
+ *                      feeds the local counters
  */
 public record FrontendConfig(
         Endpoint listen,
@@ -34,7 +36,8 @@ public record FrontendConfig(
         String logLevel,
         Limits limits,
         AccessRules access,
-        Optional<Path> configFile) {
+        Optional<Path> configFile,
+        boolean telemetry) {
 
     public static final Duration MAX_FLUSH_INTERVAL = Duration.ofSeconds(10);
     private static final int MAX_FRONTEND_ID_LENGTH = 256;
@@ -64,6 +67,12 @@ public record FrontendConfig(
         requireNonNull(configFile, "configFile");
     }
 
+    /** With telemetry on, the default. */
+    public FrontendConfig(Endpoint listen, Endpoint forward, Endpoint backend, String frontendId,
+            Duration flushInterval, String logLevel, Limits limits, AccessRules access, Optional<Path> configFile) {
+        this(listen, forward, backend, frontendId, flushInterval, logLevel, limits, access, configFile, true);
+    }
+
     /** Defaults for every limit and no access rules: what tests and simple callers want. */
     public FrontendConfig(Endpoint listen, Endpoint forward, Endpoint backend, String frontendId,
             Duration flushInterval, String logLevel, Optional<Path> configFile) {
@@ -89,12 +98,12 @@ public record FrontendConfig(
 
     public FrontendConfig withLimits(Limits value) {
         return new FrontendConfig(listen, forward, backend, frontendId, flushInterval, logLevel, value, access,
-                configFile);
+                configFile, telemetry);
     }
 
     public FrontendConfig withAccess(AccessRules value) {
         return new FrontendConfig(listen, forward, backend, frontendId, flushInterval, logLevel, limits, value,
-                configFile);
+                configFile, telemetry);
     }
 
     /**
@@ -104,7 +113,7 @@ public record FrontendConfig(
     public FrontendConfig withReloadableFrom(FrontendConfig next) {
         requireNonNull(next, "next");
         return new FrontendConfig(listen, forward, backend, frontendId, flushInterval, next.logLevel, next.limits,
-                next.access, configFile);
+                next.access, configFile, telemetry);
     }
 
     /** The settings as the command line would spell them, for logs and diffs. */
@@ -127,6 +136,7 @@ public record FrontendConfig(
             case ALLOW -> AccessRules.format(access.allow());
             case DENY -> AccessRules.format(access.deny());
             case DRAIN_TIMEOUT -> Durations.format(limits.drainTimeout());
+            case TELEMETRY -> telemetry ? "on" : "off";
             case CONFIG -> configFile.map(Path::toString).orElse("");
         };
     }
