@@ -65,8 +65,9 @@ public final class FrontendMain {
         Injector injector = Guice.createInjector(new FrontendModule(config));
         FrontendServer server = injector.getInstance(FrontendServer.class);
         StatsPrinter printer = injector.getInstance(StatsPrinter.class);
-        TelemetryPublisher telemetry = injector.getInstance(TelemetryPublisher.class);
-        ManagedChannel backendChannel = injector.getInstance(ManagedChannel.class);
+        // telemetry=off: no publisher and no channel to the backend are even created
+        TelemetryPublisher telemetry = config.telemetry() ? injector.getInstance(TelemetryPublisher.class) : null;
+        ManagedChannel backendChannel = config.telemetry() ? injector.getInstance(ManagedChannel.class) : null;
         LiveSettings live = injector.getInstance(LiveSettings.class);
 
         // handlers first, so that a TERM arriving during startup still takes the graceful path
@@ -87,25 +88,32 @@ public final class FrontendMain {
             System.exit(1);
             return;
         }
-        telemetry.start();
-        log.info("frontend listening on {}, forwarding to {}, telemetry to {} as {}",
-                Endpoint.of(bound), config.forward(), config.backend(), config.frontendId());
+        if (telemetry != null) {
+            telemetry.start();
+            log.info("frontend listening on {}, forwarding to {}, telemetry to {} as {}",
+                    Endpoint.of(bound), config.forward(), config.backend(), config.frontendId());
+        } else {
+            log.info("frontend listening on {}, forwarding to {}, telemetry off (no backend link)",
+                    Endpoint.of(bound), config.forward());
+        }
 
         // The stop runs here, on the main thread, exactly once however many signals arrive.
         awaitUninterruptibly(stopRequested);
         log.info("stopping: no longer accepting, draining open connections");
         server.stop(live.limits().drainTimeout()); // the value in force now, reloads included
-        // after the relay: everything it counted is in the aggregator now, so this ships it all
-        if (telemetry.close(TELEMETRY_FLUSH)) {
-            log.info("telemetry flushed: every batch acknowledged by the backend");
+        if (telemetry != null) {
+            // after the relay: everything it counted is in the aggregator now, so this ships it all
+            if (telemetry.close(TELEMETRY_FLUSH)) {
+                log.info("telemetry flushed: every batch acknowledged by the backend");
+            }
+            backendChannel.shutdown();
+            try {
+                backendChannel.awaitTermination(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            backendChannel.shutdownNow();
         }
-        backendChannel.shutdown();
-        try {
-            backendChannel.awaitTermination(1, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        backendChannel.shutdownNow();
         log.info("stopped");
         System.exit(0);
     }

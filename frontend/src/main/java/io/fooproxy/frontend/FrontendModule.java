@@ -3,10 +3,12 @@ package io.fooproxy.frontend;
 import static java.util.Objects.requireNonNull;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Provider;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.fooproxy.frontend.analytics.AnalyticsClock;
 import io.fooproxy.frontend.analytics.AnalyticsRecorder;
+import io.fooproxy.frontend.config.AnalyticsSettings;
 import io.fooproxy.frontend.config.FrontendConfig;
 import io.fooproxy.frontend.config.LiveSettings;
 import io.fooproxy.frontend.relay.FrontendServer;
@@ -85,13 +87,21 @@ public final class FrontendModule extends AbstractModule {
     @Provides
     @Singleton
     AnalyticsRecorder analyticsRecorder(FrontendConfig config) {
-        return new AnalyticsRecorder(config.analytics(), AnalyticsClock.SYSTEM);
+        AnalyticsSettings settings = config.analytics();
+        if (!config.telemetry()) {
+            // nobody would drain what the trackers record: with no backend link, no analytics
+            settings = new AnalyticsSettings(false, settings.maxOutstandingRequests(), settings.maxClientsPerBatch());
+        }
+        return new AnalyticsRecorder(settings, AnalyticsClock.SYSTEM);
     }
 
     @Provides
     @Singleton
-    TrafficSink trafficSink(LocalCounters localCounters, TelemetryAggregator telemetry) {
-        return TrafficSinks.fanOut(List.of(localCounters, telemetry));
+    TrafficSink trafficSink(FrontendConfig config, LocalCounters localCounters, Provider<TelemetryAggregator> telemetry) {
+        if (!config.telemetry()) {
+            return localCounters; // telemetry=off: nothing is aggregated for a backend
+        }
+        return TrafficSinks.fanOut(List.of(localCounters, telemetry.get()));
     }
 
     /** The one channel to the backend: telemetry stream and stats queries share it. */
@@ -125,11 +135,14 @@ public final class FrontendModule extends AbstractModule {
 
     @Provides
     @Singleton
-    StatsSource statsSource(ManagedChannel backend, LocalCounters localCounters,
-            TelemetryPublisher publisher) {
+    StatsSource statsSource(FrontendConfig config, Provider<ManagedChannel> backend, LocalCounters localCounters,
+            Provider<TelemetryPublisher> publisher) {
+        if (!config.telemetry()) {
+            return localCounters; // no backend link to ask: the local figures
+        }
         return new PublisherStatsSource(
-                new BackendFirstStatsSource(new BackendStatsClient(backend), localCounters),
-                publisher::status);
+                new BackendFirstStatsSource(new BackendStatsClient(backend.get()), localCounters),
+                publisher.get()::status);
     }
 
     @Provides

@@ -42,4 +42,18 @@ class FrontendModuleTest {
         assertThat(injector.getInstance(FrontendConfig.class)).isSameAs(config);
         assertThat(injector.getInstance(Transport.class)).hasToString(Transport.preferred().toString());
     }
+
+    @Test
+    void telemetryOffFeedsOnlyTheLocalCountersAndPrintsThem() {
+        FrontendConfig config = FrontendCommandLine.parse("-listen", "127.0.0.1:0", "-telemetry", "off")
+                .toConfig(() -> "box");
+        Injector injector = Guice.createInjector(new FrontendModule(config));
+
+        LocalCounters counters = injector.getInstance(LocalCounters.class);
+        assertThat(injector.getInstance(TrafficSink.class)).isSameAs(counters);
+        assertThat(injector.getInstance(StatsSource.class)).isSameAs(counters);
+        injector.getInstance(TrafficSink.class).onMessage(MessageType.REQ);
+        assertThat(counters.toStats().getMsgReq()).isEqualTo(1);
+        assertThat(injector.getInstance(TelemetryAggregator.class).drainAll().totals().isZero()).isTrue();
+    }
 }

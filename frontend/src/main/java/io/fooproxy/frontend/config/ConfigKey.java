@@ -44,6 +44,8 @@ public enum ConfigKey {
             "REQs awaiting their answer tracked per connection for latency; more are counted as overflow"),
     MAX_CLIENTS_PER_BATCH("max-clients-per-batch", "N", "4096", false,
             "client addresses reported by name per telemetry batch; the rest are summed as others"),
+    TELEMETRY("telemetry", "on|off", "on", false,
+            "off: no backend link at all (nothing counted for it, nothing sent; SIGUSR2 prints the local figures)"),
     CONFIG("config", "FILE", "", false, "Java properties file with these keys (e.g. listen=:8002); flags win");
 
     private final String key;

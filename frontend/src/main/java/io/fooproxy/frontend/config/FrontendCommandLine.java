@@ -152,7 +152,8 @@ public final class FrontendCommandLine {
                 limits,
                 access,
                 analytics,
-                file);
+                file,
+                onOff(values, ConfigKey.TELEMETRY));
     }
 
     /** This machine's name for the default frontend id; never fails. */
@@ -199,6 +200,15 @@ public final class FrontendCommandLine {
             values.put(key, properties.getProperty(name).trim());
         }
         return values;
+    }
+
+    private static boolean onOff(Map<ConfigKey, String> values, ConfigKey key) {
+        String text = value(values, key).trim();
+        return switch (text) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new ConfigException(key.key(), "'" + text + "' is not on or off");
+        };
     }
 
     private static String value(Map<ConfigKey, String> values, ConfigKey key) {

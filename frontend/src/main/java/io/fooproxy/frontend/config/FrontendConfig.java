@@ -25,6 +25,8 @@ import java.util.Set;
  * @param access        allow and deny address blocks
  * @param analytics     protocol analytics switch and bounds
  * @param configFile    the {@code -config} file, if one was given (re-read on SIGHUP)
+ * @param telemetry     false ({@code telemetry=off}): no backend link at all, the relay only
+ *                      feeds the local counters
  */
 public record FrontendConfig(
         Endpoint listen,
@@ -36,7 +38,8 @@ public record FrontendConfig(
         Limits limits,
         AccessRules access,
         AnalyticsSettings analytics,
-        Optional<Path> configFile) {
+        Optional<Path> configFile,
+        boolean telemetry) {
 
     public static final Duration MAX_FLUSH_INTERVAL = Duration.ofSeconds(10);
     private static final int MAX_FRONTEND_ID_LENGTH = 256;
@@ -67,18 +70,18 @@ public record FrontendConfig(
         requireNonNull(configFile, "configFile");
     }
 
-    /** With the default analytics settings. */
+    /** With the default analytics settings and telemetry on. */
     public FrontendConfig(Endpoint listen, Endpoint forward, Endpoint backend, String frontendId,
             Duration flushInterval, String logLevel, Limits limits, AccessRules access, Optional<Path> configFile) {
         this(listen, forward, backend, frontendId, flushInterval, logLevel, limits, access,
-                AnalyticsSettings.defaults(), configFile);
+                AnalyticsSettings.defaults(), configFile, true);
     }
 
     /** Defaults for every limit and no access rules: what tests and simple callers want. */
     public FrontendConfig(Endpoint listen, Endpoint forward, Endpoint backend, String frontendId,
             Duration flushInterval, String logLevel, Optional<Path> configFile) {
         this(listen, forward, backend, frontendId, flushInterval, logLevel, Limits.defaults(), AccessRules.ALLOW_ALL,
-                AnalyticsSettings.defaults(), configFile);
+                configFile);
     }
 
     private static void check(boolean ok, ConfigKey key, String reason) {
@@ -99,17 +102,17 @@ public record FrontendConfig(
 
     public FrontendConfig withLimits(Limits value) {
         return new FrontendConfig(listen, forward, backend, frontendId, flushInterval, logLevel, value, access,
-                analytics, configFile);
+                analytics, configFile, telemetry);
     }
 
     public FrontendConfig withAnalytics(AnalyticsSettings value) {
         return new FrontendConfig(listen, forward, backend, frontendId, flushInterval, logLevel, limits, access,
-                value, configFile);
+                value, configFile, telemetry);
     }
 
     public FrontendConfig withAccess(AccessRules value) {
         return new FrontendConfig(listen, forward, backend, frontendId, flushInterval, logLevel, limits, value,
-                analytics, configFile);
+                analytics, configFile, telemetry);
     }
 
     /**
@@ -119,7 +122,7 @@ public record FrontendConfig(
     public FrontendConfig withReloadableFrom(FrontendConfig next) {
         requireNonNull(next, "next");
         return new FrontendConfig(listen, forward, backend, frontendId, flushInterval, next.logLevel, next.limits,
-                next.access, analytics, configFile);
+                next.access, analytics, configFile, telemetry);
     }
 
     /** The settings as the command line would spell them, for logs and diffs. */
@@ -145,6 +148,7 @@ public record FrontendConfig(
             case ANALYTICS -> Boolean.toString(analytics.enabled());
             case MAX_OUTSTANDING_REQUESTS -> Integer.toString(analytics.maxOutstandingRequests());
             case MAX_CLIENTS_PER_BATCH -> Integer.toString(analytics.maxClientsPerBatch());
+            case TELEMETRY -> telemetry ? "on" : "off";
             case CONFIG -> configFile.map(Path::toString).orElse("");
         };
     }

@@ -29,6 +29,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.internal.SystemPropertyUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -115,7 +116,7 @@ public final class FrontendServer {
             throw new IllegalStateException("already started");
         }
         acceptGroup = transport.newEventLoopGroup(1, "frontend-accept");
-        ioGroup = transport.newEventLoopGroup(Runtime.getRuntime().availableProcessors(), "frontend-io");
+        ioGroup = transport.newEventLoopGroup(ioThreads(), "frontend-io");
         clients = new DefaultChannelGroup("frontend-clients", GlobalEventExecutor.INSTANCE);
 
         Bootstrap upstreamTemplate = new Bootstrap()
@@ -174,6 +175,15 @@ public final class FrontendServer {
         }
         log.debug("relay started on {} with the {} transport", serverChannel.localAddress(), transport);
         return localAddress();
+    }
+
+    /**
+     * One event loop per core by default; Netty's own {@code -Dio.netty.eventLoopThreads=N} (a JVM
+     * option, see deploy/env.sh) overrides it, e.g. on a small box shared with other processes.
+     */
+    static int ioThreads() {
+        return Math.max(1, SystemPropertyUtil.getInt("io.netty.eventLoopThreads",
+                Runtime.getRuntime().availableProcessors()));
     }
 
     /** The bound address; only after {@link #start}. */

@@ -46,6 +46,12 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
     private final Channel peer;
     private final Direction direction;
     private final TrafficSink sink;
+    private final ChannelFutureListener written = this::onWritten;
+    /** This handler's channel; set when added. */
+    private Channel self;
+    /** 1 while the reused listener waits for a write (set and read on the event loop only). */
+    private int writesInFlight;
+    private int bytesInFlight;
 
     /**
      * @param peer      where the bytes this channel reads are written
@@ -60,6 +66,7 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        self = ctx.channel();
         // added once both channels of the pair are connected: start reading this one
         if (ctx.channel().isActive()) {
             readMore(ctx.channel());
@@ -81,16 +88,32 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
         }
         int bytes = msg instanceof ByteBuf buf ? buf.readableBytes() : 0;
         Channel self = ctx.channel();
-        peer.writeAndFlush(msg).addListener((ChannelFutureListener) written -> {
-            if (written.isSuccess()) {
-                sink.onBytes(direction, bytes);
-                readMore(self);
-            } else {
-                log.debug("{}: write to {} failed, closing both: {}", self, peer, describe(written.cause()));
-                self.close();
-                peer.close();
-            }
-        });
+        if (writesInFlight == 0) {
+            // The usual case (backpressure allows one chunk in flight): one listener per
+            // handler, reused, so a relayed chunk costs no allocation here beyond its promise.
+            writesInFlight = 1;
+            bytesInFlight = bytes;
+            peer.writeAndFlush(msg).addListener(written);
+        } else {
+            // only while early reads are replayed (UpstreamConnectHandler): a listener each
+            peer.writeAndFlush(msg).addListener((ChannelFutureListener) f -> onWritten(self, f, bytes));
+        }
+    }
+
+    private void onWritten(ChannelFuture written) {
+        writesInFlight = 0;
+        onWritten(self, written, bytesInFlight);
+    }
+
+    private void onWritten(Channel self, ChannelFuture written, int bytes) {
+        if (written.isSuccess()) {
+            sink.onBytes(direction, bytes);
+            readMore(self);
+        } else {
+            log.debug("{}: write to {} failed, closing both: {}", self, peer, describe(written.cause()));
+            self.close();
+            peer.close();
+        }
     }
 
     @Override

@@ -181,4 +181,13 @@ class FrontendCommandLineTest {
         Files.writeString(file, content, UTF_8);
         return file;
     }
+
+    @Test
+    void telemetryIsOnByDefaultAndOffOnlyWhenAsked() throws IOException {
+        assertThat(load().telemetry()).isTrue();
+        assertThat(load("-telemetry", "off").telemetry()).isFalse();
+        assertThat(load("-config", write("telemetry=off\n").toString()).telemetry()).isFalse();
+        assertThat(load("-telemetry", "off").valueOf(ConfigKey.TELEMETRY)).isEqualTo("off");
+        assertThatThrownBy(() -> load("-telemetry", "no")).hasMessage("telemetry: 'no' is not on or off");
+    }
 }

@@ -75,4 +75,22 @@ class RateWindowTest {
         }
         assertThat(window.perSecond(T0 + 1_000, 1_000)).isEqualTo(400_000.0);
     }
+
+    @Test
+    void eventsFromManyThreadsAllCount() throws InterruptedException {
+        RateWindow window = new RateWindow(T0);
+        Thread[] threads = new Thread[12]; // more than the stripes: some share one
+        for (int i = 0; i < threads.length; i++) {
+            threads[i] = new Thread(() -> {
+                for (int n = 0; n < 10_000; n++) {
+                    window.record(T0 + 500);
+                }
+            });
+            threads[i].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(window.perSecond(T0 + 1_000, 1_000)).isEqualTo(120_000.0);
+    }
 }
