@@ -25,16 +25,21 @@ import org.slf4j.LoggerFactory;
  * (both on the same event loop, so no locks). Installed on both channels, once per direction.
  *
  * <ul>
- *   <li>Backpressure: the channel runs with AUTO_READ off and reads its next chunk only once
- *       the peer has accepted the previous one, so at most one chunk per direction is buffered
- *       whatever the speeds of the two ends (Netty's HexDumpProxy pattern).
+ *   <li>Backpressure: the channel runs with AUTO_READ off. What one read loop brings in is
+ *       queued on the peer and flushed once, at the end of the loop (one write system call for
+ *       many chunks); the next read is asked for only while the peer is writable, that is while
+ *       its queue is below Netty's high water mark (64 KiB by default). When it rises above it,
+ *       reading stops until the peer's queue has drained below the low water mark. So at most
+ *       the water mark plus one read loop is buffered per direction, whatever the speeds of the
+ *       two ends, and the relay never waits for a write to complete before reading on.
  *   <li>Half-close: when this side sends its FIN, everything it sent is written to the peer
  *       and then the peer's output is shut down, so the FIN travels on in order and the other
  *       direction keeps flowing (a client may send its last REQ, shut down its output, and
  *       still read every answer). Once both directions have passed their FIN, both close.
  *   <li>Close and errors: when this channel closes or fails, the peer is flushed and closed.
  *   <li>Buffers: a buffer read here is handed to the peer's write (which releases it) or, when
- *       the peer is already gone, released here.
+ *       the peer is already gone, released here. A write that fails reaches the peer's
+ *       exceptionCaught (void promise), which closes both channels.
  * </ul>
  */
 public final class RelayHandler extends ChannelInboundHandlerAdapter {
@@ -46,17 +51,13 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
     private final Channel peer;
     private final Direction direction;
     private final TrafficSink sink;
-    private final ChannelFutureListener written = this::onWritten;
-    /** This handler's channel; set when added. */
-    private Channel self;
-    /** 1 while the reused listener waits for a write (set and read on the event loop only). */
-    private int writesInFlight;
-    private int bytesInFlight;
+    /** Something was queued on the peer during this read loop and awaits its flush. */
+    private boolean flushPending;
 
     /**
      * @param peer      where the bytes this channel reads are written
      * @param direction the direction of the bytes this channel reads
-     * @param sink      gets the byte count of each chunk the peer accepted
+     * @param sink      gets the byte count of each chunk handed to the peer
      */
     public RelayHandler(Channel peer, Direction direction, TrafficSink sink) {
         this.peer = requireNonNull(peer, "peer");
@@ -66,7 +67,6 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        self = ctx.channel();
         // added once both channels of the pair are connected: start reading this one
         if (ctx.channel().isActive()) {
             readMore(ctx.channel());
@@ -86,34 +86,32 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        int bytes = msg instanceof ByteBuf buf ? buf.readableBytes() : 0;
-        Channel self = ctx.channel();
-        if (writesInFlight == 0) {
-            // The usual case (backpressure allows one chunk in flight): one listener per
-            // handler, reused, so a relayed chunk costs no allocation here beyond its promise.
-            writesInFlight = 1;
-            bytesInFlight = bytes;
-            peer.writeAndFlush(msg).addListener(written);
-        } else {
-            // only while early reads are replayed (UpstreamConnectHandler): a listener each
-            peer.writeAndFlush(msg).addListener((ChannelFutureListener) f -> onWritten(self, f, bytes));
+        if (msg instanceof ByteBuf buf) {
+            sink.onBytes(direction, buf.readableBytes());
         }
+        peer.write(msg, peer.voidPromise());
+        flushPending = true;
     }
 
-    private void onWritten(ChannelFuture written) {
-        writesInFlight = 0;
-        onWritten(self, written, bytesInFlight);
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (flushPending) {
+            flushPending = false;
+            peer.flush();
+        }
+        if (peer.isWritable()) {
+            readMore(ctx.channel());
+        } // else channelWritabilityChanged on the peer's relay asks for the next read
+        ctx.fireChannelReadComplete();
     }
 
-    private void onWritten(Channel self, ChannelFuture written, int bytes) {
-        if (written.isSuccess()) {
-            sink.onBytes(direction, bytes);
-            readMore(self);
-        } else {
-            log.debug("{}: write to {} failed, closing both: {}", self, peer, describe(written.cause()));
-            self.close();
-            peer.close();
+    /** This channel's queue drained below the low water mark: its peer may read again. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && peer.isActive()) {
+            readMore(peer);
         }
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override

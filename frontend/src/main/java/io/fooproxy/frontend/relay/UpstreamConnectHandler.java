@@ -118,6 +118,7 @@ final class UpstreamConnectHandler extends ChannelInboundHandlerAdapter {
                 for (Object msg = early.poll(); msg != null; msg = early.poll()) {
                     ctx.fireChannelRead(msg);
                 }
+                ctx.fireChannelReadComplete(); // the relay flushes once a read loop completes
             }
             if (inputShutdownEarly) {
                 ctx.fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);

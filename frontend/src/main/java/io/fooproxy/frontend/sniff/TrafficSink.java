@@ -19,7 +19,10 @@ public interface TrafficSink {
     /** A line longer than the sniffer's limit; reported once per line. */
     void onOversizedLine(Direction direction);
 
-    /** Bytes relayed (written to the peer) in one direction. */
+    /**
+     * Bytes relayed in one direction, counted as they are handed to the peer's write queue (the
+     * relay does not wait for each write to complete; a write that fails closes both channels).
+     */
     void onBytes(Direction direction, int count);
 
     /** A client connection was accepted. */
