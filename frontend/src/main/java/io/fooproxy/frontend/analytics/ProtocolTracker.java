@@ -23,8 +23,10 @@ import java.net.InetAddress;
  *
  * <h2>Outstanding table</h2>
  * REQs awaiting their answer, in the order they passed: a ring of two primitive arrays (seq and
- * the {@code nanoTime} the REQ passed), allocated at the first REQ (8 entries) and doubled up to
- * the power of two above {@code maxOutstanding}. While the REQs in it have consecutive seqs (the
+ * the {@code nanoTime} the REQ passed), allocated at the first REQ (8 entries) and doubled as
+ * needed: up to the power of two above {@code maxOutstanding} for outstanding entries, and twice
+ * that when answers out of order leave answered entries behind the oldest outstanding one (a
+ * full ring is then compacted in place, which frees at least half of it). While the REQs in it have consecutive seqs (the
  * normal case) an answer is found at {@code head + (seq - seq[head])}, in O(1), whatever the
  * answer order. Once they are not (a client that jumps or repeats seqs), a {@link SeqIndex} built
  * then gives the slot of the oldest outstanding REQ with a seq, and whether one was answered, in
@@ -76,8 +78,10 @@ public final class ProtocolTracker implements ConnectionAnalytics {
      * that a seq has exactly one place to be (the O(1) lookup); else answers are found by a scan.
      */
     private boolean dense = true;
-    /** While not dense: how many ring entries hold each seq, for O(1) lookups; else null. */
+    /** While not dense: where each seq sits, for O(1) lookups; else null. */
     private SeqIndex index;
+    /** The index last built, kept for reuse while the ring keeps its capacity. */
+    private SeqIndex spareIndex;
     private boolean overflowed;
     private long lastRequestSeq;
     /** Where the current run of consecutive REQ seqs began: runStart..lastRequestSeq all passed. */
@@ -106,7 +110,10 @@ public final class ProtocolTracker implements ConnectionAnalytics {
         this.client = client;
         this.maxOutstanding = maxOutstanding;
         int cap = Integer.highestOneBit(maxOutstanding);
-        this.maxCapacity = cap == maxOutstanding ? cap : cap << 1;
+        // twice the power of two above the cap: room for answered entries (tombstones) behind
+        // the oldest outstanding one, so that a compaction always frees at least half the ring
+        // (amortised O(1) per REQ, however the answers come)
+        this.maxCapacity = (cap == maxOutstanding ? cap : cap << 1) << 1;
         this.openedNanos = clock.nanoTime();
     }
 
@@ -185,6 +192,7 @@ public final class ProtocolTracker implements ConnectionAnalytics {
         seqs = null;
         sentNanos = null;
         index = null;
+        spareIndex = null;
         AnalyticsRecorder.unlink(stripe, this);
     }
 
@@ -292,6 +300,7 @@ public final class ProtocolTracker implements ConnectionAnalytics {
             if (seqs.length > KEEP_CAPACITY) {
                 seqs = null;
                 sentNanos = null;
+                spareIndex = null;
             }
         }
     }
@@ -378,7 +387,12 @@ public final class ProtocolTracker implements ConnectionAnalytics {
 
     /** (Re)builds the seq index from the ring, for a ring that is no longer dense. */
     private void buildIndex() {
-        index = new SeqIndex(seqs.length);
+        if (spareIndex != null && spareIndex.ringCapacity() == seqs.length) {
+            spareIndex.clear();
+        } else {
+            spareIndex = new SeqIndex(seqs.length);
+        }
+        index = spareIndex;
         int mask = seqs.length - 1;
         for (int p = 0; p < span; p++) {
             int slot = (head + p) & mask;

@@ -19,9 +19,11 @@ final class SeqIndex {
     private final int[] total;
     private final int[] nextSame;
     private final int mask;
+    private final int ringCapacity;
 
     /** @param ringCapacity the ring's capacity (a power of two) */
     SeqIndex(int ringCapacity) {
+        this.ringCapacity = ringCapacity;
         int capacity = Math.max(4, ringCapacity * 2);
         keys = new long[capacity];
         first = new int[capacity];
@@ -30,6 +32,17 @@ final class SeqIndex {
         total = new int[capacity];
         nextSame = new int[ringCapacity];
         mask = capacity - 1;
+    }
+
+    /** The ring capacity this index was sized for. */
+    int ringCapacity() {
+        return ringCapacity;
+    }
+
+    /** Forgets every seq, for reuse with a ring of the same capacity. */
+    void clear() {
+        java.util.Arrays.fill(total, 0);
+        java.util.Arrays.fill(live, 0);
     }
 
     /** A new outstanding entry with this seq at ring slot {@code slot} (the newest one). */

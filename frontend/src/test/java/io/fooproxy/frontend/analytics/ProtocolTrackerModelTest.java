@@ -88,7 +88,7 @@ class ProtocolTrackerModelTest {
                 }
                 assertThat(t.outstanding()).as("case %d op %d", n, op).isEqualTo(outstanding.size());
                 assertThat(t.capacity()).as("case %d: the ring stays within the cap", n)
-                        .isLessThanOrEqualTo(Integer.highestOneBit(max) * 2);
+                        .isLessThanOrEqualTo(4 * Integer.highestOneBit(max));
             }
             t.closed();
             PendingAnalytics pending = new PendingAnalytics(16);
