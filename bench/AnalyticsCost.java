@@ -19,8 +19,8 @@ import java.nio.charset.StandardCharsets;
 public class AnalyticsCost {
     static final TrafficSink SINK = new TrafficSink() {
         long n;
-        public void onMessage(MessageType t) { n++; }
-        public void onInvalidLine(Direction d) {}
+        public void onMessages(MessageType t, int count) { n += count; }
+        public void onInvalidLines(Direction d, int count) {}
         public void onOversizedLine(Direction d) {}
         public void onBytes(Direction d, int c) {}
         public void onConnectionOpened() {}

@@ -16,16 +16,16 @@ public final class TrafficSinks {
         }
         return new TrafficSink() {
             @Override
-            public void onMessage(MessageType type) {
+            public void onMessages(MessageType type, int count) {
                 for (TrafficSink s : all) {
-                    s.onMessage(type);
+                    s.onMessages(type, count);
                 }
             }
 
             @Override
-            public void onInvalidLine(Direction direction) {
+            public void onInvalidLines(Direction direction, int count) {
                 for (TrafficSink s : all) {
-                    s.onInvalidLine(direction);
+                    s.onInvalidLines(direction, count);
                 }
             }
 

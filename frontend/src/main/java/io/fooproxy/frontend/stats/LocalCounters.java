@@ -43,26 +43,26 @@ public final class LocalCounters implements TrafficSink, StatsSource {
     }
 
     @Override
-    public void onMessage(MessageType type) {
+    public void onMessages(MessageType type, int count) {
         switch (type) {
             case REQ -> {
-                requests.increment();
-                requestRate.record(clock.millis());
+                requests.add(count);
+                requestRate.record(clock.millis(), count);
             }
             case ACK -> {
-                acks.increment();
-                responseRate.record(clock.millis());
+                acks.add(count);
+                responseRate.record(clock.millis(), count);
             }
             case NAK -> {
-                naks.increment();
-                responseRate.record(clock.millis());
+                naks.add(count);
+                responseRate.record(clock.millis(), count);
             }
         }
     }
 
     @Override
-    public void onInvalidLine(Direction direction) {
-        invalidLines.increment();
+    public void onInvalidLines(Direction direction, int count) {
+        invalidLines.add(count);
     }
 
     @Override

@@ -34,8 +34,8 @@ final class RateWindow {
         }
     }
 
-    /** One event at {@code nowMillis}. */
-    void record(long nowMillis) {
+    /** {@code count} (at least 1) events at {@code nowMillis}. */
+    void record(long nowMillis, int count) {
         long tick = tick(nowMillis);
         int slot = (int) (tick & (SLOTS - 1));
         AtomicLongArray cells = stripes[(int) Thread.currentThread().getId() & (STRIPES - 1)];
@@ -44,12 +44,13 @@ final class RateWindow {
             long cellTick = cell >>> COUNT_BITS;
             long next;
             if (cellTick == tick) {
-                if ((cell & COUNT_MASK) == COUNT_MASK) {
+                long counted = cell & COUNT_MASK;
+                if (counted == COUNT_MASK) {
                     return; // a billion events in 100 ms: saturate rather than spill into the tick
                 }
-                next = cell + 1;
+                next = cell - counted + Math.min(COUNT_MASK, counted + count);
             } else if (cellTick < tick) {
-                next = (tick << COUNT_BITS) | 1;
+                next = (tick << COUNT_BITS) | Math.min(COUNT_MASK, count);
             } else {
                 return; // this thread was stalled for a whole lap: its event is long out of every window
             }

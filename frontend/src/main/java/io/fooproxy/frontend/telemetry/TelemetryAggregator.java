@@ -16,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Counts what the sniffers saw: REQ/ACK/NAK into 1 ms buckets by wall-clock millis (the
+ * Counts what the sniffers saw: REQ/ACK/NAK (a run of them per call) into 1 ms buckets by wall-clock millis (the
  * frontend timestamp), everything else into totals-only counters. Written by the event-loop
  * threads for every message; read by one drainer (the telemetry publisher's thread).
  *
@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <h2>Hot path</h2>
  * {@code ThreadLocal.get()} on an initialised thread, {@code clock.millis()}, and a few atomic
- * operations on arrays allocated with the stripe: no allocation per call. A message costs one
+ * operations on arrays allocated with the stripe: no allocation per call. A run of messages costs one
  * volatile store (entering), one release store (its millisecond), one atomic add and one
  * release store (leaving), all on cache lines the writing thread owns.
  *
@@ -132,7 +132,7 @@ public final class TelemetryAggregator implements TrafficSink {
     // ---------------------------------------------------------------- hot path (any thread)
 
     @Override
-    public void onMessage(MessageType type) {
+    public void onMessages(MessageType type, int count) {
         int kind = switch (type) {
             case REQ -> 0;
             case ACK -> 1;
@@ -144,16 +144,16 @@ public final class TelemetryAggregator implements TrafficSink {
         s.state.lazySet(BUSY, t);
         int slot = s.slotFor(t);
         if (slot >= 0) {
-            s.counts.getAndIncrement(slot * 3 + kind);
+            s.counts.getAndAdd(slot * 3 + kind, count);
         } else {
-            s.state.getAndIncrement(SPILL_REQ + kind);
+            s.state.getAndAdd(SPILL_REQ + kind, count);
         }
         s.state.lazySet(BUSY, IDLE);
     }
 
     @Override
-    public void onInvalidLine(Direction direction) {
-        local.get().state.getAndIncrement(INVALID);
+    public void onInvalidLines(Direction direction, int count) {
+        local.get().state.getAndAdd(INVALID, count);
     }
 
     @Override

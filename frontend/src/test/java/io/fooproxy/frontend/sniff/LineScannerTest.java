@@ -172,6 +172,28 @@ class LineScannerTest {
     }
 
     @Test
+    void linesOfOneKindInARowReachTheSinkAsOneRunPerBuffer() {
+        LineScanner scanner = new LineScanner(SERVER_TO_CLIENT, MAX, sink);
+        // runs: 3 ACK | 1 NAK | 2 invalid | 2 ACK, then the buffer ends mid-run
+        scanner.scan(buf("ACK 1\nACK 2 x\nACK 3\nNAK 4\nbad\nREQ 5\nACK 6\nACK 7"));
+        assertThat(sink.events()).containsExactly("ACK", "ACK", "ACK", "NAK", "invalid " + SERVER_TO_CLIENT,
+                "invalid " + SERVER_TO_CLIENT, "ACK");
+        assertThat(sink.lineReports()).isEqualTo(4);
+        // the next buffer finishes ACK 7 and starts a new run: no run spans two buffers
+        scanner.scan(buf("\nACK 8\n"));
+        assertThat(sink.events()).endsWith("ACK", "ACK", "ACK");
+        assertThat(sink.lineReports()).isEqualTo(5);
+    }
+
+    @Test
+    void anOversizedLineEndsTheRunBeforeIt() {
+        LineScanner scanner = new LineScanner(CLIENT_TO_SERVER, 8, sink);
+        scanner.scan(buf("REQ 1\nREQ 2\nREQ 3 far too long\nREQ 4\n"));
+        assertThat(sink.events()).containsExactly("REQ", "REQ", "oversized CLIENT_TO_SERVER", "REQ");
+        assertThat(sink.lineReports()).isEqualTo(2);
+    }
+
+    @Test
     void linesStraddlingManySmallBuffers() {
         LineScanner scanner = new LineScanner(CLIENT_TO_SERVER, MAX, sink);
         byte[] all = "REQ 1 first\nREQ 22 second one\nbad line\nREQ 333\r\n".getBytes(ISO_8859_1);

@@ -6,15 +6,22 @@ import java.util.List;
 /** A {@link TrafficSink} for tests: remembers every report, in order, as short strings. */
 public final class RecordingSink implements TrafficSink {
     private final List<String> events = new ArrayList<>();
+    private int calls;
 
     @Override
-    public synchronized void onMessage(MessageType type) {
-        events.add(type.name());
+    public synchronized void onMessages(MessageType type, int count) {
+        for (int i = 0; i < count; i++) {
+            events.add(type.name());
+        }
+        calls++;
     }
 
     @Override
-    public synchronized void onInvalidLine(Direction direction) {
-        events.add("invalid " + direction);
+    public synchronized void onInvalidLines(Direction direction, int count) {
+        for (int i = 0; i < count; i++) {
+            events.add("invalid " + direction);
+        }
+        calls++;
     }
 
     @Override
@@ -47,7 +54,13 @@ public final class RecordingSink implements TrafficSink {
         return List.copyOf(events);
     }
 
+    /** How many calls reported messages or invalid lines (a run of lines is one call). */
+    public synchronized int lineReports() {
+        return calls;
+    }
+
     public synchronized void clear() {
         events.clear();
+        calls = 0;
     }
 }

@@ -62,13 +62,13 @@ class SniffHandlerTest {
         int[] calls = {0};
         TrafficSink failing = new TrafficSink() {
             @Override
-            public void onMessage(MessageType type) {
+            public void onMessages(MessageType type, int count) {
                 calls[0]++;
                 throw new IllegalStateException("sink broke");
             }
 
             @Override
-            public void onInvalidLine(Direction direction) {}
+            public void onInvalidLines(Direction direction, int count) {}
 
             @Override
             public void onOversizedLine(Direction direction) {}

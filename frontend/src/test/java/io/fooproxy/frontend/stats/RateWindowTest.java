@@ -13,7 +13,7 @@ class RateWindowTest {
         RateWindow window = new RateWindow(T0);
         // 200 events per second for 15 s, one every 5 ms
         for (long t = T0; t < T0 + 15_000; t += 5) {
-            window.record(t);
+            window.record(t, 1);
         }
         long now = T0 + 15_000;
         assertThat(window.perSecond(now, 1_000)).isCloseTo(200.0, within(0.001));
@@ -23,7 +23,7 @@ class RateWindowTest {
     @Test
     void theCurrentPartialTickIsLeftOut() {
         RateWindow window = new RateWindow(T0);
-        window.record(T0 + 1_050);
+        window.record(T0 + 1_050, 1);
         assertThat(window.perSecond(T0 + 1_099, 1_000)).isZero();
         assertThat(window.perSecond(T0 + 1_100, 1_000)).isEqualTo(1.0);
         assertThat(window.perSecond(T0 + 1_100, 10_000)).isEqualTo(0.1);
@@ -33,7 +33,7 @@ class RateWindowTest {
     void eventsAgeOutOfEachWindow() {
         RateWindow window = new RateWindow(T0);
         for (int i = 0; i < 50; i++) {
-            window.record(T0 + 500);
+            window.record(T0 + 500, 1);
         }
         assertThat(window.perSecond(T0 + 1_000, 1_000)).isEqualTo(50.0);
         assertThat(window.perSecond(T0 + 1_600, 1_000)).isZero();
@@ -44,17 +44,32 @@ class RateWindowTest {
     @Test
     void slotsReusedOnALaterLapDoNotCountOldEvents() {
         RateWindow window = new RateWindow(T0);
-        window.record(T0); // tick 0
-        window.record(T0 + 12_800); // tick 128: the same slot, one lap later
+        window.record(T0, 1); // tick 0
+        window.record(T0 + 12_800, 1); // tick 128: the same slot, one lap later
         assertThat(window.perSecond(T0 + 12_900, 10_000)).isEqualTo(0.1);
         // and a read long after sees nothing of either
         assertThat(window.perSecond(T0 + 60_000, 10_000)).isZero();
     }
 
     @Test
+    void aRunCountsAsThatManyEventsAndSaturatesInsteadOfSpillingIntoTheTick() {
+        RateWindow window = new RateWindow(T0);
+        window.record(T0 + 200, 16);
+        window.record(T0 + 250, 4);
+        assertThat(window.perSecond(T0 + 1_000, 1_000)).isEqualTo(20.0);
+        window.record(T0 + 1_200, (1 << 30) - 2); // two below the cell's capacity
+        window.record(T0 + 1_210, 5);
+        window.record(T0 + 1_220, 5);
+        assertThat(window.perSecond(T0 + 1_300, 100)).isEqualTo(((1 << 30) - 1) * 10.0);
+        // the tick is intact: the next one starts from zero
+        window.record(T0 + 1_300, 3);
+        assertThat(window.perSecond(T0 + 1_400, 100)).isEqualTo(30.0);
+    }
+
+    @Test
     void aClockBeforeTheStartCountsAtTheStart() {
         RateWindow window = new RateWindow(T0);
-        window.record(T0 - 5_000);
+        window.record(T0 - 5_000, 1);
         assertThat(window.perSecond(T0 + 100, 1_000)).isEqualTo(1.0);
     }
 
@@ -65,7 +80,7 @@ class RateWindowTest {
         for (int i = 0; i < threads.length; i++) {
             threads[i] = new Thread(() -> {
                 for (int n = 0; n < 100_000; n++) {
-                    window.record(T0 + 200);
+                    window.record(T0 + 200, 1);
                 }
             });
             threads[i].start();
@@ -83,7 +98,7 @@ class RateWindowTest {
         for (int i = 0; i < threads.length; i++) {
             threads[i] = new Thread(() -> {
                 for (int n = 0; n < 10_000; n++) {
-                    window.record(T0 + 500);
+                    window.record(T0 + 500, 1);
                 }
             });
             threads[i].start();
