@@ -122,12 +122,7 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
         ctx.fireUserEventTriggered(evt);
     }
 
-    /**
-     * Asks for the next chunk, unless this side has already sent its FIN: there is nothing more
-     * to read then, and with Netty 4.2.18's epoll transport a read() on such a channel fails
-     * (its fd has left the epoll set once nothing was left to wait for, and re-arming it hits
-     * ENOENT), which would cut the other direction short.
-     */
+    /** Asks for the next chunk, unless this side has already sent its FIN: there is nothing more to read then. */
     private static void readMore(Channel channel) {
         if (!(channel instanceof DuplexChannel duplex) || !duplex.isInputShutdown()) {
             channel.read();

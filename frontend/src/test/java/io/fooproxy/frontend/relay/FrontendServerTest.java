@@ -53,14 +53,6 @@ class FrontendServerTest {
         return Transport.epollAvailable() ? Stream.of(Transport.nio(), Transport.epoll()) : Stream.of(Transport.nio());
     }
 
-    /**
-     * The transport production uses, for what only it is trusted with: Netty 4.2.18's epoll fails
-     * a half-closed channel whose writes back up (see {@link Transport}).
-     */
-    static Stream<Transport> productionTransport() {
-        return Stream.of(Transport.preferred());
-    }
-
     @AfterEach
     void tearDown() throws Exception {
         if (server != null) {
@@ -142,7 +134,7 @@ class FrontendServerTest {
     }
 
     @ParameterizedTest
-    @MethodSource("productionTransport")
+    @MethodSource("transports")
     void clientHalfCloseReachesTheUpstreamAndItsLateAnswersStillArrive(Transport transport) throws Exception {
         AtomicBoolean upstreamSawEof = new AtomicBoolean();
         byte[] bigData = new byte[16 << 20];
