@@ -16,9 +16,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Counts what the sniffers saw: REQ/ACK/NAK (a run of them per call) into 1 ms buckets by wall-clock millis (the
- * frontend timestamp), everything else into totals-only counters. Written by the event-loop
- * threads for every message; read by one drainer (the telemetry publisher's thread).
+ * Counts what the sniffers saw: REQ/ACK/NAK (a run of them per call) into 1 ms buckets by
+ * wall-clock millis (the frontend timestamp), everything else into totals-only counters. Written
+ * by the event-loop threads for every run of messages; read by one drainer (the telemetry
+ * publisher's thread).
  *
  * <h2>Layout</h2>
  * Each writing thread owns a {@link Stripe} (found through a {@link ThreadLocal}, created once
