@@ -33,7 +33,13 @@ final class ArmableUpstream implements AutoCloseable {
         SILENT,
         /** Closes the connection as soon as it is accepted. */
         CLOSE_AT_ONCE,
-        /** Answers like the reference server, with its own count of answers (see {@link Armed#answered}). */
+        /**
+         * Answers like the reference server, with its own count of answers (see {@link
+         * Armed#answered}), but without cutting answers into fragments: it is for a flood of
+         * REQs, and a flush per fragment of thousands of answers would hold this upstream's event
+         * loop, shared with the well-behaved load's connections, for seconds (long enough for
+         * the frontend's upstream idle timeout to close a load connection waiting on it).
+         */
         COUNTED
     }
 
@@ -82,7 +88,8 @@ final class ArmableUpstream implements AutoCloseable {
                         switch (a.behaviour) {
                             case SILENT -> ch.pipeline().addLast(new Discard());
                             case CLOSE_AT_ONCE -> ch.close();
-                            case COUNTED -> ch.pipeline().addLast(new FooServerHandler(config, index, a.answered));
+                            case COUNTED -> ch.pipeline().addLast(
+                                    new FooServerHandler(config.withFragment(false), index, a.answered));
                         }
                     }
                 })
