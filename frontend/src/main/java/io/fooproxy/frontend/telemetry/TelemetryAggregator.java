@@ -218,11 +218,16 @@ public final class TelemetryAggregator implements TrafficSink {
         TreeMap<Long, long[]> merged = new TreeMap<>();
         long[] totals = new long[TOTAL_FIELDS];
         for (Stripe s : snapshot) {
+            // Asked before the scan: a thread seen dead here has made its last write, and that
+            // write is visible (seeing a thread terminated happens-after its final action).
+            // Asked after the scan, a thread could write into a fresh slot and exit in between,
+            // and its stripe would be dropped with that slot still counted in it.
+            boolean ownerGone = s.ownerGone();
             int undrained = s.drainSlots(limit, merged);
             for (int f = 0; f < TOTAL_FIELDS; f++) {
                 totals[f] += s.state.getAndSet(FIRST_TOTAL + f, 0);
             }
-            if (undrained == 0 && s.ownerGone() && s.state.get(BUSY) == IDLE) {
+            if (ownerGone && undrained == 0) {
                 // A dead thread writes no more and its stripe is empty: let it go.
                 stripes.remove(s);
             }
