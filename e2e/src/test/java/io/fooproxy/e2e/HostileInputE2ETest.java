@@ -69,8 +69,9 @@ class HostileInputE2ETest {
         config = dir.resolve("frontend.properties");
         writeConfig(IDLE);
         frontend = system.startFrontendForwardingTo(upstream.port(), "-config", config.toString());
-        // the start-up probe that saw the port open was a connection too: let it go first
-        awaitStats(s -> s.integer("connections_active") == 0);
+        // the start-up probe that saw the port open was a connection too: let it be accepted
+        // and closed first (before it is accepted, no connection is active either)
+        awaitStats(s -> s.integer("connections_total") >= 1 && s.integer("connections_active") == 0);
     }
 
     @AfterAll

@@ -135,8 +135,12 @@ class RelayE2ETest {
     void unreachableUpstreamClosesThatClientAndTheFrontendKeepsServing() throws Exception {
         int nothingThere = FreePorts.allocate();
         JavaProcess frontend = system.startFrontendForwardingTo(nothingThere);
-        // the start-up probe that saw the port open was a connection too: count from here
-        StatsLine before = FooSystem.statsOnSignal(frontend);
+        // The start-up probe that saw the port open was a connection too, and the frontend may
+        // not even have accepted it yet: count from once it has been accepted and closed (by
+        // then whether it counted an upstream connect failure is settled, too).
+        StatsLine before = await().atMost(Duration.ofSeconds(10))
+                .until(() -> FooSystem.statsOnSignal(frontend),
+                        s -> s.integer("connections_total") >= 1 && s.integer("connections_active") == 0);
 
         for (int i = 0; i < 2; i++) {
             try (Socket socket = new Socket("127.0.0.1", system.proxyPort)) {
