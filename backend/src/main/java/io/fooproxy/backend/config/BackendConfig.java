@@ -46,7 +46,7 @@ public record BackendConfig(
     public static final String DEFAULT_GRPC = "127.0.0.1:9090";
     public static final String DEFAULT_HTTP = "127.0.0.1:8088";
     public static final String DEFAULT_RECOVERY_PATH = "data/recovery.json";
-    public static final String DEFAULT_PERSIST_INTERVAL = "100ms";
+    public static final String DEFAULT_PERSIST_INTERVAL = "250ms";
     public static final String DEFAULT_LOG_LEVEL = "INFO";
     public static final String DEFAULT_CONSUMPTION_CYCLE = "1d";
     public static final String DEFAULT_MAX_TRACKED_CLIENTS = "1000";

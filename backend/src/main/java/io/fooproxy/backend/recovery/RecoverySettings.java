@@ -11,12 +11,12 @@ import java.time.Duration;
  * @param path the recovery file (default {@code data/recovery.json}); its directory is created if
  *     missing
  * @param persistInterval shortest gap between two writes, and so the longest a change waits to be
- *     written (default 100 ms; must be &gt; 0 and &le; 1 s)
+ *     written (default 250 ms; must be &gt; 0 and &le; 1 s)
  */
 public record RecoverySettings(Path path, Duration persistInterval) {
 
     public static final Path DEFAULT_PATH = Path.of("data", "recovery.json");
-    public static final Duration DEFAULT_PERSIST_INTERVAL = Duration.ofMillis(100);
+    public static final Duration DEFAULT_PERSIST_INTERVAL = Duration.ofMillis(250);
     public static final Duration MAX_PERSIST_INTERVAL = Duration.ofSeconds(1);
 
     public RecoverySettings {
@@ -40,7 +40,7 @@ public record RecoverySettings(Path path, Duration persistInterval) {
         return new RecoverySettings(path, DEFAULT_PERSIST_INTERVAL);
     }
 
-    /** The defaults: {@code data/recovery.json}, 100 ms. */
+    /** The defaults: {@code data/recovery.json}, 250 ms. */
     public static RecoverySettings defaults() {
         return of(DEFAULT_PATH);
     }

@@ -21,7 +21,7 @@ class BackendConfigTest {
         assertThat(config.grpc()).isEqualTo(new ListenAddress("127.0.0.1", 9090));
         assertThat(config.http()).isEqualTo(new ListenAddress("127.0.0.1", 8088));
         assertThat(config.recoveryPath()).isEqualTo(Path.of("data/recovery.json"));
-        assertThat(config.persistInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(config.persistInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(config.logLevel()).isEqualTo(LogLevel.INFO);
         assertThat(config.consumptionCycle()).isEqualTo(Duration.ofDays(1));
         assertThat(config.maxTrackedClients()).isEqualTo(1000);
@@ -118,7 +118,7 @@ class BackendConfigTest {
         assertThat(BackendCommandLine.parse("--help").helpRequested()).isTrue();
         String usage = BackendCommandLine.usage();
         assertThat(usage).contains("-grpc, --grpc=ADDR", "127.0.0.1:9090", "-http, --http=ADDR", "127.0.0.1:8088",
-                "-recovery-path", "data/recovery.json", "-persist-interval", "100ms", "-log-level", "INFO",
+                "-recovery-path", "data/recovery.json", "-persist-interval", "250ms", "-log-level", "INFO",
                 "-config", "-help", "-consumption-cycle", "1d", "-max-tracked-clients", "1000",
                 "-top-consumers", "10");
     }

@@ -365,7 +365,7 @@ class RecoveryManagerTest {
     void settingsDefaults() {
         RecoverySettings d = RecoverySettings.defaults();
         assertThat(d.path()).isEqualTo(Path.of("data/recovery.json"));
-        assertThat(d.persistInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(d.persistInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(new RecoverySettings(dir.resolve("x"), Duration.ofSeconds(1)).persistInterval())
                 .isEqualTo(Duration.ofSeconds(1));
     }
