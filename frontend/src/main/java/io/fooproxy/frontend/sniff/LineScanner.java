@@ -59,6 +59,11 @@ public final class LineScanner {
     private static final int INVALID = 8; // not a message: report invalid at the LF
     private static final int OVERSIZED = 9; // already reported as oversized: skip to the LF
 
+    // "REQ ", "ACK ", "NAK " as ByteBuf.getInt reads them (big-endian)
+    private static final int REQ_SP = 'R' << 24 | 'E' << 16 | 'Q' << 8 | ' ';
+    private static final int ACK_SP = 'A' << 24 | 'C' << 16 | 'K' << 8 | ' ';
+    private static final int NAK_SP = 'N' << 24 | 'A' << 16 | 'K' << 8 | ' ';
+
     private static final byte[] REQ = {'R', 'E', 'Q'};
     private static final byte[] ACK = {'A', 'C', 'K'};
     private static final byte[] NAK = {'N', 'A', 'K'};
@@ -135,6 +140,13 @@ public final class LineScanner {
                 endOfLine();
                 i = lf + 1;
             } else {
+                if (state == LINE_START) {
+                    int next = commonHeader(buf, i, end);
+                    if (next >= 0) {
+                        i = next;
+                        continue;
+                    }
+                }
                 // Header bytes one by one, through forEachByte: one bounds and liveness check for
                 // the run instead of one per byte as getByte would. It stops at the byte that
                 // leaves the header (into DATA, INVALID or OVERSIZED), or at the end.
@@ -145,6 +157,70 @@ public final class LineScanner {
                 i = left + 1;
             }
         }
+    }
+
+    /**
+     * The header of nearly every line, in one go: {@code TYPE SP <1-18 digits, not all zero>}
+     * then SP or LF, all in this buffer and within the length limit. Four bytes compared as one
+     * int and a tight digit loop, instead of a call per byte through the state machine; the
+     * state afterwards is exactly what the byte-by-byte path leaves (DATA after the SP, or the
+     * line ended at the LF). Anything else (another first word, a CR, 19 digits, a header
+     * reaching the buffer's end) is left untouched to the byte-by-byte path: returns -1.
+     *
+     * @return where scanning goes on, or -1
+     */
+    private int commonHeader(ByteBuf buf, int start, int end) {
+        if (end - start < 6) { // "REQ 1\n" is the shortest
+            return -1;
+        }
+        MessageType t = switch (buf.getInt(start)) {
+            case REQ_SP -> MessageType.REQ;
+            case ACK_SP -> MessageType.ACK;
+            case NAK_SP -> MessageType.NAK;
+            default -> null;
+        };
+        if (t == null) {
+            return -1;
+        }
+        int firstDigit = start + 4;
+        // reads 19 digits at most, and a 19th means "not here": that seq may not fit in a long
+        int limit = Math.min(end, firstDigit + MAX_SEQ_DIGITS);
+        int j = firstDigit;
+        long value = 0;
+        byte b = 0;
+        while (j < limit) {
+            b = buf.getByte(j);
+            if (b < '0' || b > '9') {
+                break;
+            }
+            value = value * 10 + (b - '0'); // may overflow on a 19th digit: such a line is left, below
+            j++;
+        }
+        if (value == 0 || (b != SP && b != LF)) {
+            // no digits or a zero seq; or b is a CR or other byte, or still a digit (the loop
+            // ran into the buffer's end or the 19th digit)
+            return -1;
+        }
+        int headerBytes = j - start; // before the terminator
+        if (b == SP) {
+            // over the limit already? The LF search's first grow reports it, as the byte path would
+            type = t;
+            seq = value;
+            seqDigits = j - firstDigit;
+            lineLength = headerBytes + 1;
+            state = DATA;
+        } else {
+            if (headerBytes > maxLineLength) {
+                return -1;
+            }
+            type = t;
+            seq = value;
+            seqDigits = j - firstDigit;
+            lineLength = headerBytes;
+            state = SEQ;
+            endOfLine();
+        }
+        return j + 1;
     }
 
     /** One byte while the line is still in its header; false once the rest is for the LF search. */
