@@ -7,7 +7,7 @@ import io.fooproxy.frontend.sniff.TrafficSinks;
 import io.fooproxy.frontend.stats.LocalCounters;
 import io.fooproxy.frontend.telemetry.TelemetryAggregator;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -69,7 +69,7 @@ public class LineScannerBenchmark {
         splitAnswers = new ByteBuf[(all.length + SPLIT_EVERY - 1) / SPLIT_EVERY];
         for (int i = 0; i < splitAnswers.length; i++) {
             int from = i * SPLIT_EVERY;
-            splitAnswers[i] = Unpooled.directBuffer(SPLIT_EVERY).writeBytes(all, from, Math.min(SPLIT_EVERY, all.length - from));
+            splitAnswers[i] = ioBuffer(SPLIT_EVERY).writeBytes(all, from, Math.min(SPLIT_EVERY, all.length - from));
         }
     }
 
@@ -82,9 +82,14 @@ public class LineScannerBenchmark {
         }
     }
 
+    /** A buffer of the kind the relay reads into: Netty's default allocator's I/O buffer. */
+    private static ByteBuf ioBuffer(int capacity) {
+        return ByteBufAllocator.DEFAULT.ioBuffer(capacity);
+    }
+
     private static ByteBuf direct(String s) {
         byte[] bytes = s.getBytes(StandardCharsets.US_ASCII);
-        return Unpooled.directBuffer(bytes.length).writeBytes(bytes);
+        return ioBuffer(bytes.length).writeBytes(bytes);
     }
 
     @Benchmark
