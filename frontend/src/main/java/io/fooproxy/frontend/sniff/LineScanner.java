@@ -161,11 +161,12 @@ public final class LineScanner {
 
     /**
      * The header of nearly every line, in one go: {@code TYPE SP <1-18 digits, not all zero>}
-     * then SP or LF, all in this buffer and within the length limit. Four bytes compared as one
-     * int and a tight digit loop, instead of a call per byte through the state machine; the
-     * state afterwards is exactly what the byte-by-byte path leaves (DATA after the SP, or the
-     * line ended at the LF). Anything else (another first word, a CR, 19 digits, a header
-     * reaching the buffer's end) is left untouched to the byte-by-byte path: returns -1.
+     * then SP or LF, all in this buffer. Four bytes compared as one int and a tight digit loop,
+     * instead of a call per byte through the state machine; the state afterwards is exactly what
+     * the byte-by-byte path leaves (DATA after the SP, or the line ended at the LF), and a header
+     * already over the length limit is reported by the LF search's first grow just as that path
+     * would. Anything else (another first word, a CR, 19 digits, a header reaching the buffer's
+     * end, a whole line over the limit) is left untouched to the byte-by-byte path: returns -1.
      *
      * @return where scanning goes on, or -1
      */
