@@ -3,6 +3,7 @@ package io.fooproxy.backend.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fooproxy.backend.recovery.RecoverySettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,8 @@ class BackendConfigTest {
         assertThat(config.http()).isEqualTo(new ListenAddress("127.0.0.1", 8088));
         assertThat(config.recoveryPath()).isEqualTo(Path.of("data/recovery.json"));
         assertThat(config.persistInterval()).isEqualTo(Duration.ofMillis(250));
+        // the flag's default (a constant String, for -help) and the recovery code's agree
+        assertThat(config.persistInterval()).isEqualTo(RecoverySettings.DEFAULT_PERSIST_INTERVAL);
         assertThat(config.logLevel()).isEqualTo(LogLevel.INFO);
         assertThat(config.consumptionCycle()).isEqualTo(Duration.ofDays(1));
         assertThat(config.maxTrackedClients()).isEqualTo(1000);
