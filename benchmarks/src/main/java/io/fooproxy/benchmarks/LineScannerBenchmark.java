@@ -59,12 +59,12 @@ public class LineScannerBenchmark {
                 new LocalCounters(Clock.systemUTC()), new TelemetryAggregator(Clock.systemUTC())));
         requests = new LineScanner(Direction.CLIENT_TO_SERVER, 65536, sink);
         answers = new LineScanner(Direction.SERVER_TO_CLIENT, 65536, sink);
-        oneRequest = direct("REQ 1234567 0123456789abcdef\n");
+        oneRequest = buffer("REQ 1234567 0123456789abcdef\n");
         StringBuilder lines = new StringBuilder();
         for (int i = 0; i < PIPELINED_LINES; i++) {
             lines.append(i % 10 == 0 ? "NAK " : "ACK ").append(1_000_000 + i).append(" 0123456789abcdef0123456789ab\n");
         }
-        pipelinedAnswers = direct(lines.toString());
+        pipelinedAnswers = buffer(lines.toString());
         byte[] all = lines.toString().getBytes(StandardCharsets.US_ASCII);
         splitAnswers = new ByteBuf[(all.length + SPLIT_EVERY - 1) / SPLIT_EVERY];
         for (int i = 0; i < splitAnswers.length; i++) {
@@ -87,7 +87,7 @@ public class LineScannerBenchmark {
         return ByteBufAllocator.DEFAULT.ioBuffer(capacity);
     }
 
-    private static ByteBuf direct(String s) {
+    private static ByteBuf buffer(String s) {
         byte[] bytes = s.getBytes(StandardCharsets.US_ASCII);
         return ioBuffer(bytes.length).writeBytes(bytes);
     }

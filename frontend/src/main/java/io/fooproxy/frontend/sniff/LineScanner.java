@@ -203,20 +203,17 @@ public final class LineScanner {
             return -1;
         }
         int headerBytes = j - start; // before the terminator
+        if (b == LF && headerBytes > maxLineLength) {
+            return -1; // a whole line over the limit: the byte path reports it as oversized
+        }
+        type = t;
+        seq = value;
+        seqDigits = j - firstDigit;
         if (b == SP) {
             // over the limit already? The LF search's first grow reports it, as the byte path would
-            type = t;
-            seq = value;
-            seqDigits = j - firstDigit;
             lineLength = headerBytes + 1;
             state = DATA;
         } else {
-            if (headerBytes > maxLineLength) {
-                return -1;
-            }
-            type = t;
-            seq = value;
-            seqDigits = j - firstDigit;
             lineLength = headerBytes;
             state = SEQ;
             endOfLine();
