@@ -2,6 +2,7 @@ package io.fooproxy.frontend;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import com.google.inject.ProvisionException;
 import io.fooproxy.frontend.config.ConfigException;
 import io.fooproxy.frontend.config.ConfigReloader;
 import io.fooproxy.frontend.config.Endpoint;
@@ -10,6 +11,7 @@ import io.fooproxy.frontend.config.FrontendConfig;
 import io.fooproxy.frontend.config.LiveSettings;
 import io.fooproxy.frontend.config.LogbackRootLevel;
 import io.fooproxy.frontend.relay.FrontendServer;
+import io.fooproxy.frontend.relay.Transport;
 import io.fooproxy.frontend.stats.StatsPrinter;
 import io.fooproxy.frontend.telemetry.TelemetryPublisher;
 import io.grpc.ManagedChannel;
@@ -63,7 +65,19 @@ public final class FrontendMain {
         LogbackRootLevel.apply(config.logLevel());
 
         Injector injector = Guice.createInjector(new FrontendModule(config));
-        FrontendServer server = injector.getInstance(FrontendServer.class);
+        FrontendServer server;
+        Transport transport;
+        try {
+            transport = injector.getInstance(Transport.class);
+            server = injector.getInstance(FrontendServer.class);
+        } catch (ProvisionException e) {
+            if (e.getCause() instanceof ConfigException bad) { // e.g. transport=io_uring where the kernel refuses it
+                System.err.println("config error: " + bad.getMessage());
+                System.exit(2);
+                return;
+            }
+            throw e;
+        }
         StatsPrinter printer = injector.getInstance(StatsPrinter.class);
         // telemetry=off: no publisher and no channel to the backend are even created
         TelemetryPublisher telemetry = config.telemetry() ? injector.getInstance(TelemetryPublisher.class) : null;
@@ -90,11 +104,11 @@ public final class FrontendMain {
         }
         if (telemetry != null) {
             telemetry.start();
-            log.info("frontend listening on {}, forwarding to {}, telemetry to {} as {}",
-                    Endpoint.of(bound), config.forward(), config.backend(), config.frontendId());
+            log.info("frontend listening on {} ({}), forwarding to {}, telemetry to {} as {}",
+                    Endpoint.of(bound), transport, config.forward(), config.backend(), config.frontendId());
         } else {
-            log.info("frontend listening on {}, forwarding to {}, telemetry off (no backend link)",
-                    Endpoint.of(bound), config.forward());
+            log.info("frontend listening on {} ({}), forwarding to {}, telemetry off (no backend link)",
+                    Endpoint.of(bound), transport, config.forward());
         }
 
         // The stop runs here, on the main thread, exactly once however many signals arrive.

@@ -153,8 +153,8 @@ public final class FrontendModule extends AbstractModule {
 
     @Provides
     @Singleton
-    Transport transport() {
-        return Transport.preferred();
+    Transport transport(FrontendConfig config) {
+        return Transport.of(config.transport());
     }
 
     @Provides

@@ -153,7 +153,8 @@ public final class FrontendCommandLine {
                 access,
                 analytics,
                 file,
-                onOff(values, ConfigKey.TELEMETRY));
+                onOff(values, ConfigKey.TELEMETRY),
+                TransportChoice.parse(value(values, ConfigKey.TRANSPORT)));
     }
 
     /** This machine's name for the default frontend id; never fails. */

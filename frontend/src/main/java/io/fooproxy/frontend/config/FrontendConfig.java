@@ -27,6 +27,7 @@ import java.util.Set;
  * @param configFile    the {@code -config} file, if one was given (re-read on SIGHUP)
  * @param telemetry     false ({@code telemetry=off}): no backend link at all, the relay only
  *                      feeds the local counters
+ * @param transport     the relay's socket implementation ({@code auto}: the fastest available)
  */
 public record FrontendConfig(
         Endpoint listen,
@@ -39,7 +40,8 @@ public record FrontendConfig(
         AccessRules access,
         AnalyticsSettings analytics,
         Optional<Path> configFile,
-        boolean telemetry) {
+        boolean telemetry,
+        TransportChoice transport) {
 
     public static final Duration MAX_FLUSH_INTERVAL = Duration.ofSeconds(10);
     private static final int MAX_FRONTEND_ID_LENGTH = 256;
@@ -68,13 +70,22 @@ public record FrontendConfig(
         requireNonNull(access, "access");
         requireNonNull(analytics, "analytics");
         requireNonNull(configFile, "configFile");
+        check(transport != null, ConfigKey.TRANSPORT, "missing");
+    }
+
+    /** With the transport chosen automatically. */
+    public FrontendConfig(Endpoint listen, Endpoint forward, Endpoint backend, String frontendId,
+            Duration flushInterval, String logLevel, Limits limits, AccessRules access, AnalyticsSettings analytics,
+            Optional<Path> configFile, boolean telemetry) {
+        this(listen, forward, backend, frontendId, flushInterval, logLevel, limits, access, analytics, configFile,
+                telemetry, TransportChoice.AUTO);
     }
 
     /** With the default analytics settings and telemetry on. */
     public FrontendConfig(Endpoint listen, Endpoint forward, Endpoint backend, String frontendId,
             Duration flushInterval, String logLevel, Limits limits, AccessRules access, Optional<Path> configFile) {
         this(listen, forward, backend, frontendId, flushInterval, logLevel, limits, access,
-                AnalyticsSettings.defaults(), configFile, true);
+                AnalyticsSettings.defaults(), configFile, true, TransportChoice.AUTO);
     }
 
     /** Defaults for every limit and no access rules: what tests and simple callers want. */
@@ -102,17 +113,17 @@ public record FrontendConfig(
 
     public FrontendConfig withLimits(Limits value) {
         return new FrontendConfig(listen, forward, backend, frontendId, flushInterval, logLevel, value, access,
-                analytics, configFile, telemetry);
+                analytics, configFile, telemetry, transport);
     }
 
     public FrontendConfig withAnalytics(AnalyticsSettings value) {
         return new FrontendConfig(listen, forward, backend, frontendId, flushInterval, logLevel, limits, access,
-                value, configFile, telemetry);
+                value, configFile, telemetry, transport);
     }
 
     public FrontendConfig withAccess(AccessRules value) {
         return new FrontendConfig(listen, forward, backend, frontendId, flushInterval, logLevel, limits, value,
-                analytics, configFile, telemetry);
+                analytics, configFile, telemetry, transport);
     }
 
     /**
@@ -122,7 +133,7 @@ public record FrontendConfig(
     public FrontendConfig withReloadableFrom(FrontendConfig next) {
         requireNonNull(next, "next");
         return new FrontendConfig(listen, forward, backend, frontendId, flushInterval, next.logLevel, next.limits,
-                next.access, analytics, configFile, telemetry);
+                next.access, analytics, configFile, telemetry, transport);
     }
 
     /** The settings as the command line would spell them, for logs and diffs. */
@@ -149,6 +160,7 @@ public record FrontendConfig(
             case MAX_OUTSTANDING_REQUESTS -> Integer.toString(analytics.maxOutstandingRequests());
             case MAX_CLIENTS_PER_BATCH -> Integer.toString(analytics.maxClientsPerBatch());
             case TELEMETRY -> telemetry ? "on" : "off";
+            case TRANSPORT -> transport.toString();
             case CONFIG -> configFile.map(Path::toString).orElse("");
         };
     }

@@ -105,6 +105,17 @@ class FrontendCommandLineTest {
     }
 
     @Test
+    void transportIsChosenByNameOrAutomaticallyAndAnUnknownOneFailsNamingTheKey() throws IOException {
+        assertThat(load().transport()).isEqualTo(TransportChoice.AUTO);
+        assertThat(load("-transport", "EPOLL").transport()).isEqualTo(TransportChoice.EPOLL);
+        assertThat(load("-config", write("transport=io_uring\n").toString()).valueOf(ConfigKey.TRANSPORT))
+                .isEqualTo("io_uring");
+        assertThat(load("-transport", "nio").transport()).isEqualTo(TransportChoice.NIO);
+        assertThatThrownBy(() -> load("-transport", "kqueue"))
+                .hasMessage("transport: 'kqueue' is not auto, io_uring, epoll or nio");
+    }
+
+    @Test
     void defaultFrontendIdFollowsTheListenPort() {
         assertThat(load("-listen", "127.0.0.1:7777").frontendId()).isEqualTo("box:7777");
     }

@@ -106,7 +106,8 @@ class FrontendConfigTest {
                 new Limits(7, 3, Duration.ofSeconds(9), Duration.ofSeconds(8), Duration.ofSeconds(2), 100, 10, 20,
                         Duration.ofSeconds(4)),
                 new AccessRules(AccessRules.parseList("::1/128"), AccessRules.parseList("10.0.0.0/8")),
-                new AnalyticsSettings(false, 5, 6), Optional.of(Path.of("f.properties")), false);
+                new AnalyticsSettings(false, 5, 6), Optional.of(Path.of("f.properties")), false,
+                TransportChoice.NIO);
 
         FrontendConfig applied = a.withReloadableFrom(b);
 
