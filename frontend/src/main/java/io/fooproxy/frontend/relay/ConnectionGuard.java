@@ -9,11 +9,13 @@ import io.fooproxy.frontend.sniff.LineObserver;
 import io.fooproxy.frontend.sniff.MessageType;
 import io.fooproxy.frontend.stats.LimitCounters;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -47,8 +49,15 @@ import org.slf4j.LoggerFactory;
  *       read from the client; the pair is closed at once when no REQ is outstanding, else as
  *       soon as the last answer has been written to the client.
  * </ul>
- * Timeouts are checked by a periodic task (every quarter of the shorter timeout, 10 ms to 1 s),
- * so one fires at most that much late.
+ * Timeouts are checked by a periodic task (every quarter of the shorter timeout, 10 ms to 1 s).
+ *
+ * <p>The relay's hot path pays for none of this in clock reads or promises: a chunk read only
+ * bumps counters and sets flags, and writes go on with the relay's void promise. Each tick turns
+ * what happened since the last one into progress stamped with the tick's time: lines ended,
+ * chunks read from the upstream, and bytes the peers took (what was queued for them minus what
+ * their outbound buffers still hold). So a timeout fires at most two ticks late, never early.
+ * Only a drain, which must close the pair as soon as the last answer has been written, listens
+ * to write completions, and only from the moment it starts.
  */
 public final class ConnectionGuard {
     public static final String NAME = "guard";
@@ -69,12 +78,13 @@ public final class ConnectionGuard {
     private final UpstreamSide upstreamSide = new UpstreamSide();
     private final LineObserver requestLines = this::onClientLine;
     private final LineObserver answerLines = this::onUpstreamLine;
-    private final ChannelFutureListener clientWriteDone = this::onClientWriteDone;
-    private final ChannelFutureListener upstreamWriteDone = this::onUpstreamWriteDone;
+    private final ChannelFutureListener drainWriteDone = this::onDrainWriteDone;
     private final Runnable resumeTask = this::resume;
     private final Runnable checkTask = this::check;
 
     private ChannelHandlerContext client;
+    /** Null until the upstream is connected (then its pipeline holds the upstream side). */
+    private Channel upstream;
     private ScheduledFuture<?> checks;
     private long tickNanos;
 
@@ -83,11 +93,21 @@ public final class ConnectionGuard {
     private long requestsCharged;
     /** Set by the sniffer while it scans a chunk; read and cleared once per chunk. */
     private boolean clientLineEnded;
+    // what happened since the last tick, stamped with the tick's time there
+    private boolean clientProgressed;
     private boolean upstreamClockRestarts;
+    private long upstreamReads;
+    private long upstreamReadsSeen;
+    /** Bytes handed to each side's write queue so far, and how many of them were written by the last tick. */
+    private long queuedToClient;
+    private long writtenToClientSeen;
+    private long queuedToUpstream;
+    private long writtenToUpstreamSeen;
     private long clientBytesSinceProgress;
     private long lastClientProgress;
     private long lastUpstreamProgress;
-    private int writesToClient;
+    /** Writes to the client a drain waits for (counted from the drain's start only). */
+    private int drainWrites;
 
     private long resumeAt;
     private boolean paused;
@@ -151,26 +171,24 @@ public final class ConnectionGuard {
         }
     }
 
+    /** A REQ is unanswered and no answer bytes wait to be written to the client. */
     private boolean waitingForUpstream() {
-        return requests > answers && writesToClient == 0;
+        return requests > answers && pendingBytes(client.channel()) == 0;
     }
 
     /** A chunk from the client, already sniffed, about to be relayed. */
     private void clientChunk(ByteBuf buf) {
-        long now = System.nanoTime();
         clientBytesSinceProgress += buf.readableBytes();
         if (clientLineEnded || clientBytesSinceProgress >= maxLineLength) {
             clientLineEnded = false;
-            clientProgress(now);
-        }
-        if (upstreamClockRestarts) {
-            upstreamClockRestarts = false;
-            lastUpstreamProgress = now;
+            clientBytesSinceProgress = 0;
+            clientProgressed = true;
         }
         long fresh = requests - requestsCharged;
         requestsCharged = requests;
         Limits limits = settings.limits();
         if (fresh > 0 && limits.quotaEnabled()) {
+            long now = System.nanoTime();
             long wait = quota.charge(fresh, now, limits.reqRatePerIp(), limits.effectiveBurst());
             if (wait > 0) {
                 long until = now + wait;
@@ -220,19 +238,10 @@ public final class ConnectionGuard {
         }
     }
 
-    private void onClientWriteDone(ChannelFuture written) {
-        writesToClient--;
+    private void onDrainWriteDone(ChannelFuture written) {
+        drainWrites--;
         if (written.isSuccess()) {
-            clientProgress(System.nanoTime());
-            if (draining) {
-                closeIfDrained();
-            }
-        }
-    }
-
-    private void onUpstreamWriteDone(ChannelFuture written) {
-        if (written.isSuccess()) {
-            lastUpstreamProgress = System.nanoTime();
+            closeIfDrained();
         }
     }
 
@@ -241,11 +250,16 @@ public final class ConnectionGuard {
             return;
         }
         draining = true;
+        if (pendingBytes(client.channel()) > 0) {
+            // completes once everything queued before it has been written
+            drainWrites++;
+            client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(drainWriteDone);
+        }
         closeIfDrained();
     }
 
     private void closeIfDrained() {
-        if (!drained && outstanding() == 0 && writesToClient == 0) {
+        if (!drained && outstanding() == 0 && drainWrites == 0) {
             drained = true;
             log.debug("{}: drained, closing", client.channel());
             RelayHandler.closeOnFlush(client.channel());
@@ -268,6 +282,7 @@ public final class ConnectionGuard {
         }
         Limits limits = settings.limits();
         long now = System.nanoTime();
+        takeProgress(now);
         if (waitingForUpstream()) {
             if (now - lastUpstreamProgress >= limits.upstreamIdleTimeout().toNanos()) {
                 counters.onUpstreamIdleTimeout();
@@ -287,6 +302,40 @@ public final class ConnectionGuard {
             checks.cancel(false);
             startChecks();
         }
+    }
+
+    /** Stamps with {@code now} whatever progress each side made since the last tick. */
+    private void takeProgress(long now) {
+        if (clientProgressed) {
+            clientProgressed = false;
+            lastClientProgress = now;
+        }
+        long writtenToClient = queuedToClient - pendingBytes(client.channel());
+        if (writtenToClient != writtenToClientSeen) { // the client took answer bytes
+            writtenToClientSeen = writtenToClient;
+            clientProgress(now);
+        }
+        if (upstreamClockRestarts) {
+            upstreamClockRestarts = false;
+            lastUpstreamProgress = now;
+        }
+        if (upstreamReads != upstreamReadsSeen) {
+            upstreamReadsSeen = upstreamReads;
+            lastUpstreamProgress = now;
+        }
+        if (upstream != null) {
+            long writtenToUpstream = queuedToUpstream - pendingBytes(upstream);
+            if (writtenToUpstream != writtenToUpstreamSeen) { // the upstream took request bytes
+                writtenToUpstreamSeen = writtenToUpstream;
+                lastUpstreamProgress = now;
+            }
+        }
+    }
+
+    /** Bytes queued on {@code channel} and not yet written to its socket (0 once it is closed). */
+    private static long pendingBytes(Channel channel) {
+        ChannelOutboundBuffer queue = channel.unsafe().outboundBuffer();
+        return queue == null ? 0 : queue.totalPendingWriteBytes();
     }
 
     private void stop() {
@@ -336,10 +385,17 @@ public final class ConnectionGuard {
 
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-            ChannelPromise p = promise.unvoid();
-            writesToClient++;
-            p.addListener(clientWriteDone);
-            ctx.write(msg, p);
+            if (msg instanceof ByteBuf buf) {
+                queuedToClient += buf.readableBytes();
+            }
+            if (draining) {
+                ChannelPromise p = promise.unvoid();
+                drainWrites++;
+                p.addListener(drainWriteDone);
+                ctx.write(msg, p);
+            } else {
+                ctx.write(msg, promise);
+            }
         }
 
         @Override
@@ -366,16 +422,22 @@ public final class ConnectionGuard {
     /** The guard's handler in the upstream pipeline: what the upstream sends and takes. */
     private final class UpstreamSide extends ChannelDuplexHandler {
         @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            upstream = ctx.channel();
+        }
+
+        @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            lastUpstreamProgress = System.nanoTime();
+            upstreamReads++;
             ctx.fireChannelRead(msg);
         }
 
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-            ChannelPromise p = promise.unvoid();
-            p.addListener(upstreamWriteDone);
-            ctx.write(msg, p);
+            if (msg instanceof ByteBuf buf) {
+                queuedToUpstream += buf.readableBytes();
+            }
+            ctx.write(msg, promise);
         }
     }
 
