@@ -15,7 +15,6 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -54,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * <p>The relay's hot path pays for none of this in clock reads or promises: a chunk read only
  * bumps counters and sets flags, and writes go on with the relay's void promise. Each tick turns
  * what happened since the last one into progress stamped with the tick's time: lines ended,
- * chunks read from the upstream, and bytes the peers took (what was queued for them minus what
- * their outbound buffers still hold). So a timeout fires at most two ticks late, never early.
+ * chunks read from the upstream, and bytes the peers took (see {@link WriteQueueSample}). So a
+ * timeout fires at most two ticks late, never early.
  * Only a drain, which must close the pair as soon as the last answer has been written, listens
  * to write completions, and only from the moment it starts.
  */
@@ -83,7 +82,7 @@ public final class ConnectionGuard {
     private final Runnable checkTask = this::check;
 
     private ChannelHandlerContext client;
-    /** Null until the upstream is connected (then its pipeline holds the upstream side). */
+    /** Null until the upstream channel exists (its pipeline then holds the upstream side). */
     private Channel upstream;
     private ScheduledFuture<?> checks;
     private long tickNanos;
@@ -98,11 +97,8 @@ public final class ConnectionGuard {
     private boolean upstreamClockRestarts;
     private long upstreamReads;
     private long upstreamReadsSeen;
-    /** Bytes handed to each side's write queue so far, and how many of them were written by the last tick. */
-    private long queuedToClient;
-    private long writtenToClientSeen;
-    private long queuedToUpstream;
-    private long writtenToUpstreamSeen;
+    private final WriteQueueSample toClient = new WriteQueueSample();
+    private final WriteQueueSample toUpstream = new WriteQueueSample();
     private long clientBytesSinceProgress;
     private long lastClientProgress;
     private long lastUpstreamProgress;
@@ -173,7 +169,7 @@ public final class ConnectionGuard {
 
     /** A REQ is unanswered and no answer bytes wait to be written to the client. */
     private boolean waitingForUpstream() {
-        return requests > answers && pendingBytes(client.channel()) == 0;
+        return requests > answers && WriteQueueSample.pendingBytes(client.channel()) == 0;
     }
 
     /** A chunk from the client, already sniffed, about to be relayed. */
@@ -250,7 +246,7 @@ public final class ConnectionGuard {
             return;
         }
         draining = true;
-        if (pendingBytes(client.channel()) > 0) {
+        if (WriteQueueSample.pendingBytes(client.channel()) > 0) {
             // completes once everything queued before it has been written
             drainWrites++;
             client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(drainWriteDone);
@@ -310,9 +306,7 @@ public final class ConnectionGuard {
             clientProgressed = false;
             lastClientProgress = now;
         }
-        long writtenToClient = queuedToClient - pendingBytes(client.channel());
-        if (writtenToClient != writtenToClientSeen) { // the client took answer bytes
-            writtenToClientSeen = writtenToClient;
+        if (toClient.peerTookBytes(client.channel())) {
             clientProgress(now);
         }
         if (upstreamClockRestarts) {
@@ -323,19 +317,9 @@ public final class ConnectionGuard {
             upstreamReadsSeen = upstreamReads;
             lastUpstreamProgress = now;
         }
-        if (upstream != null) {
-            long writtenToUpstream = queuedToUpstream - pendingBytes(upstream);
-            if (writtenToUpstream != writtenToUpstreamSeen) { // the upstream took request bytes
-                writtenToUpstreamSeen = writtenToUpstream;
-                lastUpstreamProgress = now;
-            }
+        if (upstream != null && toUpstream.peerTookBytes(upstream)) {
+            lastUpstreamProgress = now;
         }
-    }
-
-    /** Bytes queued on {@code channel} and not yet written to its socket (0 once it is closed). */
-    private static long pendingBytes(Channel channel) {
-        ChannelOutboundBuffer queue = channel.unsafe().outboundBuffer();
-        return queue == null ? 0 : queue.totalPendingWriteBytes();
     }
 
     private void stop() {
@@ -385,9 +369,7 @@ public final class ConnectionGuard {
 
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-            if (msg instanceof ByteBuf buf) {
-                queuedToClient += buf.readableBytes();
-            }
+            toClient.queued(msg);
             if (draining) {
                 ChannelPromise p = promise.unvoid();
                 drainWrites++;
@@ -434,9 +416,7 @@ public final class ConnectionGuard {
 
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-            if (msg instanceof ByteBuf buf) {
-                queuedToUpstream += buf.readableBytes();
-            }
+            toUpstream.queued(msg);
             ctx.write(msg, promise);
         }
     }
