@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** The {@code transport} setting: which socket implementation the relay runs on. */
 public enum TransportChoice {
-    /** The fastest this machine allows: io_uring, else epoll, else NIO. */
+    /** Epoll where it loads, else NIO (io_uring only when named). */
     AUTO("auto"),
     IO_URING("io_uring"),
     EPOLL("epoll"),

@@ -28,8 +28,8 @@ class TransportTest {
     }
 
     @Test
-    void autoPrefersIoUringThenEpollThenNio() {
-        String expected = Transport.ioUringAvailable() ? "io_uring" : Transport.epollAvailable() ? "epoll" : "nio";
+    void autoPrefersEpollThenNio() {
+        String expected = Transport.epollAvailable() ? "epoll" : "nio";
         assertThat(Transport.preferred()).hasToString(expected);
     }
 }
