@@ -33,9 +33,9 @@ import java.util.function.Supplier;
  * included, has run on. io_uring hands the kernel every read and write an event-loop pass has
  * queued in one system call and measured faster still (README, Performance), but on it a client
  * that resets its connection right after connecting may never reach the relay, so it is not
- * counted in {@code connections_total}; until that is understood it is opt-in. Netty 4.2.18's epoll has a defect with half-closed
- * channels that {@link EpollStaysRegistered} works around; {@code FrontendServerTest} runs every
- * relay behaviour on every transport this machine has.
+ * counted in {@code connections_total}; until that is understood it is opt-in. Netty 4.2.18's
+ * epoll has a defect with half-closed channels that {@link EpollStaysRegistered} works around;
+ * {@code FrontendServerTest} runs every relay behaviour on every transport this machine has.
  */
 public final class Transport {
     private final String name;
