@@ -47,7 +47,7 @@ public enum ConfigKey {
     TELEMETRY("telemetry", "on|off", "on", false,
             "off: no backend link at all (nothing counted for it, nothing sent; SIGUSR2 prints the local figures)"),
     TRANSPORT("transport", "auto|io_uring|epoll|nio", "auto", false,
-            "socket implementation of the relay; auto = epoll where it loads, else nio; io_uring is faster, opt-in"),
+            "socket implementation of the relay; auto = io_uring where the kernel allows it, else epoll, else nio"),
     CONFIG("config", "FILE", "", false, "Java properties file with these keys (e.g. listen=:8002); flags win");
 
     private final String key;

@@ -27,7 +27,7 @@ import java.util.Set;
  * @param configFile    the {@code -config} file, if one was given (re-read on SIGHUP)
  * @param telemetry     false ({@code telemetry=off}): no backend link at all, the relay only
  *                      feeds the local counters
- * @param transport     the relay's socket implementation ({@code auto}: epoll where it loads, else NIO)
+ * @param transport     the relay's socket implementation ({@code auto}: io_uring, else epoll, else NIO)
  */
 public record FrontendConfig(
         Endpoint listen,

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** The {@code transport} setting: which socket implementation the relay runs on. */
 public enum TransportChoice {
-    /** Epoll where it loads, else NIO (io_uring only when named). */
+    /** io_uring where the kernel allows it, else epoll where it loads, else NIO. */
     AUTO("auto"),
     IO_URING("io_uring"),
     EPOLL("epoll"),

@@ -25,19 +25,30 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.function.Supplier;
 
 /**
- * The socket implementation the relay runs on: Linux's native epoll where it loads, else Java
- * NIO; io_uring when the {@code transport} setting asks for it.
+ * The socket implementation the relay runs on: Linux's io_uring where the kernel allows it, else
+ * epoll, else Java NIO; the {@code transport} setting can name one.
  *
- * <p>Epoll is the default: cheaper than NIO per system call (no JDK selector and socket
- * wrappers, reads straight into the buffer's memory), and the transport every test, end to end
- * included, has run on. io_uring hands the kernel every read and write an event-loop pass has
- * queued in one system call and measured faster still (README, Performance), but on it a client
- * that resets its connection right after connecting may never reach the relay, so it is not
- * counted in {@code connections_total}; until that is understood it is opt-in. Netty 4.2.18's
+ * <p>io_uring hands the kernel every read and write an event-loop pass has queued in one system
+ * call, where epoll makes one per chunk plus an {@code epoll_wait}; it measured faster in every
+ * benchmark scenario (README, Performance). Epoll is still cheaper than NIO per system call (no
+ * JDK selector and socket wrappers, reads straight into the buffer's memory). Netty 4.2.18's
  * epoll has a defect with half-closed channels that {@link EpollStaysRegistered} works around;
  * {@code FrontendServerTest} runs every relay behaviour on every transport this machine has.
+ *
+ * <p>On io_uring the frontend accepts one connection per submission, not with Netty's default
+ * multishot accept: a multishot accept hands the connection over without its peer address, which
+ * Netty then asks the socket for, and a client that reset right after connecting has none any
+ * more, so it could be neither checked against the access rules nor counted. See {@link
+ * #ACCEPT_MULTISHOT_PROPERTY}.
  */
 public final class Transport {
+    /**
+     * Netty's switch for multishot accept, read once when its io_uring support initialises. Set
+     * to false before that unless the JVM's options already set it: a system property is the only
+     * way Netty 4.2 offers to choose.
+     */
+    static final String ACCEPT_MULTISHOT_PROPERTY = "io.netty.iouring.acceptMultiShotEnabled";
+
     private final String name;
     private final Supplier<IoHandlerFactory> ioHandlerFactory;
     private final Class<? extends ServerChannel> serverChannelClass;
@@ -69,19 +80,25 @@ public final class Transport {
         }
     }
 
-    /** The transport the frontend runs on by default: epoll when available, else NIO. */
+    /** The transport the frontend runs on by default: io_uring when available, else epoll, else NIO. */
     public static Transport preferred() {
+        if (ioUringAvailable()) {
+            return ioUring();
+        }
         return epollAvailable() ? epoll() : nio();
     }
 
     /** Whether {@link #ioUring()} can be used here: the native library loads and the kernel allows io_uring. */
     public static boolean ioUringAvailable() {
+        if (System.getProperty(ACCEPT_MULTISHOT_PROPERTY) == null) {
+            System.setProperty(ACCEPT_MULTISHOT_PROPERTY, "false"); // before IoUring reads it; see the class comment
+        }
         return IoUring.isAvailable();
     }
 
     /** @throws IllegalStateException when the native library cannot load or the kernel refuses io_uring */
     public static Transport ioUring() {
-        if (!IoUring.isAvailable()) {
+        if (!ioUringAvailable()) {
             throw new IllegalStateException("io_uring is not available: " + IoUring.unavailabilityCause());
         }
         return new Transport("io_uring", IoUringIoHandler::newFactory, IoUringServerSocketChannel.class,

@@ -2,9 +2,11 @@ package io.fooproxy.frontend.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fooproxy.frontend.config.ConfigException;
 import io.fooproxy.frontend.config.TransportChoice;
+import io.netty.channel.uring.IoUring;
 import org.junit.jupiter.api.Test;
 
 class TransportTest {
@@ -28,8 +30,16 @@ class TransportTest {
     }
 
     @Test
-    void autoPrefersEpollThenNio() {
-        String expected = Transport.epollAvailable() ? "epoll" : "nio";
+    void autoPrefersIoUringThenEpollThenNio() {
+        String expected = Transport.ioUringAvailable() ? "io_uring" : Transport.epollAvailable() ? "epoll" : "nio";
         assertThat(Transport.preferred()).hasToString(expected);
+    }
+
+    @Test
+    void ioUringAcceptsOneConnectionPerSubmissionSoEachComesWithItsPeerAddress() {
+        assumeTrue(Transport.ioUringAvailable(), "io_uring is not available here");
+        Transport.ioUring();
+        assertThat(System.getProperty(Transport.ACCEPT_MULTISHOT_PROPERTY)).isEqualTo("false");
+        assertThat(IoUring.isAcceptMultishotEnabled()).isFalse();
     }
 }
