@@ -25,7 +25,7 @@ FOO_UPSTREAM_LISTEN=${FOO_UPSTREAM_LISTEN:-127.0.0.1:${FOO_FORWARD##*:}}
 # JVM options, chosen for a 2-core box (README "Performance" has the measurements behind them).
 # Frontend, flag by flag:
 #   -Xms256m -Xmx256m        fixed heap: the footprint is known up front and never resized; an
-#                            idle connection costs ~3.6 KiB of it (bench/memory), so 256 MiB holds
+#                            idle connection costs ~4 KiB of it (bench/memory), so 256 MiB holds
 #                            tens of thousands of them next to the traffic's short-lived garbage
 #   -XX:+AlwaysPreTouch      that heap is faulted in at start, not on the first busy seconds
 #                            (no page-fault stalls in the relay's p99; RSS is flat afterwards)
