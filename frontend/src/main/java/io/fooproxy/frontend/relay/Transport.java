@@ -23,6 +23,8 @@ import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The socket implementation the relay runs on: Linux's io_uring where the kernel allows it, else
@@ -48,6 +50,7 @@ public final class Transport {
      * way Netty 4.2 offers to choose.
      */
     static final String ACCEPT_MULTISHOT_PROPERTY = "io.netty.iouring.acceptMultiShotEnabled";
+    private static final Logger log = LoggerFactory.getLogger(Transport.class);
 
     private final String name;
     private final Supplier<IoHandlerFactory> ioHandlerFactory;
@@ -100,6 +103,10 @@ public final class Transport {
     public static Transport ioUring() {
         if (!ioUringAvailable()) {
             throw new IllegalStateException("io_uring is not available: " + IoUring.unavailabilityCause());
+        }
+        if (IoUring.isAcceptMultishotEnabled()) {
+            log.warn("io_uring multishot accept is on (-D{}=true): a client that resets right after connecting"
+                    + " is refused uncounted", ACCEPT_MULTISHOT_PROPERTY);
         }
         return new Transport("io_uring", IoUringIoHandler::newFactory, IoUringServerSocketChannel.class,
                 IoUringSocketChannel.class);
