@@ -94,9 +94,8 @@ public final class ConnectionGuard {
     private boolean clientLineEnded;
     // what happened since the last tick, stamped with the tick's time there
     private boolean clientProgressed;
-    private boolean upstreamClockRestarts;
-    private long upstreamReads;
-    private long upstreamReadsSeen;
+    /** A chunk came from the upstream, or a REQ made it owe an answer again. */
+    private boolean upstreamProgressed;
     private final WriteQueueSample toClient = new WriteQueueSample();
     private final WriteQueueSample toUpstream = new WriteQueueSample();
     private long clientBytesSinceProgress;
@@ -155,7 +154,7 @@ public final class ConnectionGuard {
         clientLineEnded = true;
         if (message == MessageType.REQ) {
             if (requests <= answers) {
-                upstreamClockRestarts = true; // the upstream owes an answer from now on
+                upstreamProgressed = true; // the upstream owes an answer from now on: its clock restarts
             }
             requests++;
         }
@@ -309,15 +308,9 @@ public final class ConnectionGuard {
         if (toClient.peerTookBytes(client.channel())) {
             clientProgress(now);
         }
-        if (upstreamClockRestarts) {
-            upstreamClockRestarts = false;
-            lastUpstreamProgress = now;
-        }
-        if (upstreamReads != upstreamReadsSeen) {
-            upstreamReadsSeen = upstreamReads;
-            lastUpstreamProgress = now;
-        }
-        if (upstream != null && toUpstream.peerTookBytes(upstream)) {
+        boolean upstreamTookBytes = upstream != null && toUpstream.peerTookBytes(upstream);
+        if (upstreamProgressed || upstreamTookBytes) {
+            upstreamProgressed = false;
             lastUpstreamProgress = now;
         }
     }
@@ -410,7 +403,7 @@ public final class ConnectionGuard {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            upstreamReads++;
+            upstreamProgressed = true;
             ctx.fireChannelRead(msg);
         }
 

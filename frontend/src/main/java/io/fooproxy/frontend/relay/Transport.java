@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * call, where epoll makes one per chunk plus an {@code epoll_wait}; it measured level with epoll
  * at one connection and faster with many (README, Performance). Epoll is cheaper than NIO per
  * system call (no JDK selector and socket wrappers, reads straight into the buffer's memory).
- * Netty 4.2.18's epoll has a defect with half-closed channels that {@link EpollStaysRegistered} works around;
- * {@code FrontendServerTest} runs every relay behaviour on every transport this machine has.
+ * Netty 4.2.18's epoll has a defect with half-closed channels that {@link EpollStaysRegistered}
+ * works around; {@code FrontendServerTest} runs every relay behaviour on every transport this
+ * machine has.
  *
  * <p>On io_uring the frontend accepts one connection per submission, not with Netty's default
  * multishot accept: a multishot accept hands the connection over without its peer address, which
