@@ -1,7 +1,5 @@
 package io.fooproxy.frontend.analytics;
 
-import com.google.protobuf.ByteString;
-import java.nio.ByteBuffer;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -35,15 +33,5 @@ final class Histograms {
     /** Records {@code value} clamped to [0, the histogram's highest trackable value]. */
     static void record(Histogram h, long value) {
         h.recordValue(Math.max(0, Math.min(value, h.getHighestTrackableValue())));
-    }
-
-    /** The V2 compressed encoding the telemetry contract names; empty bytes for an empty one. */
-    static ByteString encode(Histogram h) {
-        if (h == null || h.getTotalCount() == 0) {
-            return ByteString.EMPTY;
-        }
-        ByteBuffer buf = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
-        int length = h.encodeIntoCompressedByteBuffer(buf);
-        return ByteString.copyFrom(buf.array(), 0, length);
     }
 }

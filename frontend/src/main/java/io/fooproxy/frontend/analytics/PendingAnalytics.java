@@ -5,6 +5,7 @@ import io.fooproxy.proto.telemetry.v1.ClientUsage;
 import io.fooproxy.proto.telemetry.v1.LatencySlice;
 import io.fooproxy.proto.telemetry.v1.ProtocolCounters;
 import java.net.InetAddress;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -19,9 +20,17 @@ import org.HdrHistogram.Histogram;
  * long the backend is away: latency slices older than the rate windows are merged into one old
  * slice ({@link #compact}), there is a hard cap on slices whatever the clock does, and the client
  * table holds at most {@code maxClients} addresses plus the exact "others" entry.
+ *
+ * <p>A batch is cut every flush interval, so the latency histograms it empties are kept for the
+ * next ones (a few tens of KiB each, allocated and zeroed anew every 50 ms otherwise).
  */
 public final class PendingAnalytics {
+    /** Emptied latency histograms kept for reuse; a batch usually carries one or two slices. */
+    private static final int SPARE_SLICES = 4;
+
     private final TreeMap<Long, Histogram> slices = new TreeMap<>();
+    private final ArrayDeque<Histogram> spareSlices = new ArrayDeque<>(SPARE_SLICES);
+    private final HistogramEncoder encoder = new HistogramEncoder();
     private final long[] counters = new long[ProtocolCounter.COUNT];
     private final ClientTable clients;
     private Histogram durations;
@@ -40,7 +49,7 @@ public final class PendingAnalytics {
         for (int i = 0; i < interval.sliceCount(); i++) {
             Histogram h = interval.slice(i);
             if (h.getTotalCount() > 0) {
-                slices.computeIfAbsent(interval.sliceStart(i), k -> Histograms.latency()).add(h);
+                slices.computeIfAbsent(interval.sliceStart(i), k -> newSlice()).add(h);
             }
         }
         for (int c = 0; c < ProtocolCounter.COUNT; c++) {
@@ -80,6 +89,7 @@ public final class PendingAnalytics {
                 old = e.getValue();
             } else {
                 old.add(e.getValue());
+                recycle(e.getValue());
                 merged++;
             }
             oldStart = e.getKey();
@@ -113,7 +123,8 @@ public final class PendingAnalytics {
         for (Map.Entry<Long, Histogram> e : slices.entrySet()) {
             b.addLatency(LatencySlice.newBuilder()
                     .setStartUnixMillis(e.getKey())
-                    .setHistogram(Histograms.encode(e.getValue())));
+                    .setHistogram(encoder.encode(e.getValue())));
+            recycle(e.getValue());
         }
         b.setProtocol(ProtocolCounters.newBuilder()
                 .setUnknownSeqAnswers(counters[ProtocolCounter.UNKNOWN_SEQ_ANSWERS])
@@ -126,8 +137,8 @@ public final class PendingAnalytics {
                 .setUnansweredRequests(counters[ProtocolCounter.UNANSWERED_REQUESTS])
                 .setMatchedAnswers(counters[ProtocolCounter.MATCHED_ANSWERS])
                 .setUntrackedAnswers(counters[ProtocolCounter.UNTRACKED_ANSWERS]));
-        b.setConnectionDurationMillis(Histograms.encode(durations));
-        b.setMessagesPerConnection(Histograms.encode(messages));
+        b.setConnectionDurationMillis(encoder.encode(durations));
+        b.setMessagesPerConnection(encoder.encode(messages));
         List<ClientUsage> usage = new ArrayList<>(clients.size());
         clients.forEach((InetAddress client, long msgs, long bytes) -> usage.add(ClientUsage.newBuilder()
                 .setAddress(client.getHostAddress())
@@ -147,5 +158,18 @@ public final class PendingAnalytics {
         durations = null;
         messages = null;
         return b.build();
+    }
+
+    private Histogram newSlice() {
+        Histogram spare = spareSlices.poll();
+        return spare != null ? spare : Histograms.latency();
+    }
+
+    /** Keeps an emptied slice histogram for {@link #newSlice}; it must no longer be in use. */
+    private void recycle(Histogram h) {
+        if (spareSlices.size() < SPARE_SLICES) {
+            h.reset();
+            spareSlices.push(h);
+        }
     }
 }

@@ -163,6 +163,33 @@ class AnalyticsRecorderTest {
     }
 
     @Test
+    void aBatchCarriesOnlyItsOwnLatenciesThoughItsHistogramsAreReused() {
+        StepClock clock = new StepClock(T0);
+        AnalyticsRecorder recorder = new AnalyticsRecorder(AnalyticsSettings.defaults(), clock);
+        ConnectionAnalytics c = recorder.open(InetAddress.getLoopbackAddress());
+        PendingAnalytics pending = new PendingAnalytics(16);
+        for (int batch = 1; batch <= 10; batch++) {
+            // batch n: n answers, each taking n ms, within one 100 ms slice
+            for (int i = 0; i < batch; i++) {
+                long seq = batch * 100L + i;
+                c.onMessage(REQ, seq);
+                c.onScanned(Direction.CLIENT_TO_SERVER, 6);
+                clock.advanceMicros(batch * 1000L);
+                c.onMessage(ACK, seq);
+                c.onScanned(Direction.SERVER_TO_CLIENT, 6);
+            }
+            clock.advanceMillis(100);
+            recorder.drainInto(pending);
+            Analytics a = pending.take();
+
+            org.HdrHistogram.Histogram latency = Decoded.latency(List.of(a));
+            assertThat(latency.getTotalCount()).isEqualTo(batch);
+            assertThat(latency.getMinValue()).isEqualTo(latency.lowestEquivalentValue(batch * 1000L));
+            assertThat(latency.getMaxValue()).isEqualTo(latency.highestEquivalentValue(batch * 1000L));
+        }
+    }
+
+    @Test
     void theHardSliceCapHoldsWhateverTheClockDoes() {
         StepClock clock = new StepClock(T0);
         AnalyticsRecorder recorder = new AnalyticsRecorder(AnalyticsSettings.defaults(), clock);
