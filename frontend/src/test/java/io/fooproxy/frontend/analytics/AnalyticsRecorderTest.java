@@ -140,11 +140,7 @@ class AnalyticsRecorderTest {
         PendingAnalytics pending = new PendingAnalytics(16);
         // 60 s of one answer per 100 ms slice, drained now and then, never taken (backend away)
         for (long seq = 1; seq <= 600; seq++) {
-            c.onMessage(REQ, seq);
-            c.onScanned(Direction.CLIENT_TO_SERVER, 6);
-            clock.advanceMillis(100);
-            c.onMessage(ACK, seq);
-            c.onScanned(Direction.SERVER_TO_CLIENT, 6);
+            answered(c, seq, () -> clock.advanceMillis(100));
             if (seq % 5 == 0) {
                 recorder.drainInto(pending);
                 pending.compact(clock.wallMillis() - 10_000, 128);
@@ -171,12 +167,8 @@ class AnalyticsRecorderTest {
         for (int batch = 1; batch <= 10; batch++) {
             // batch n: n answers, each taking n ms, within one 100 ms slice
             for (int i = 0; i < batch; i++) {
-                long seq = batch * 100L + i;
-                c.onMessage(REQ, seq);
-                c.onScanned(Direction.CLIENT_TO_SERVER, 6);
-                clock.advanceMicros(batch * 1000L);
-                c.onMessage(ACK, seq);
-                c.onScanned(Direction.SERVER_TO_CLIENT, 6);
+                long micros = batch * 1000L;
+                answered(c, batch * 100L + i, () -> clock.advanceMicros(micros));
             }
             clock.advanceMillis(100);
             recorder.drainInto(pending);
@@ -206,5 +198,14 @@ class AnalyticsRecorderTest {
             assertThat(pending.sliceCount()).isEqualTo((int) Math.min(seq, 20));
         }
         assertThat(Decoded.latency(List.of(pending.take())).getTotalCount()).isEqualTo(300);
+    }
+
+    /** A REQ read, then {@code elapse}, then its ACK read: one answered request. */
+    private static void answered(ConnectionAnalytics c, long seq, Runnable elapse) {
+        c.onMessage(REQ, seq);
+        c.onScanned(Direction.CLIENT_TO_SERVER, 6);
+        elapse.run();
+        c.onMessage(ACK, seq);
+        c.onScanned(Direction.SERVER_TO_CLIENT, 6);
     }
 }
