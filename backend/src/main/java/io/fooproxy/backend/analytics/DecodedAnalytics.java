@@ -46,14 +46,18 @@ public record DecodedAnalytics(
         }
     }
 
-    /** Decodes {@code a}; never throws for bad histogram bytes (see {@link #rejectedHistograms}). */
-    public static DecodedAnalytics decode(Analytics a) {
+    /**
+     * Decodes {@code a} with {@code histograms}; never throws for bad histogram bytes (see {@link
+     * #rejectedHistograms}).
+     */
+    public static DecodedAnalytics decode(Analytics a, HistogramDecoder histograms) {
         requireNonNull(a, "a");
+        requireNonNull(histograms, "histograms");
         int rejected = 0;
         List<Slice> slices = new ArrayList<>(a.getLatencyCount());
         for (LatencySlice s : a.getLatencyList()) {
             try {
-                Histogram h = HistogramCodec.decode(s.getHistogram());
+                Histogram h = histograms.decode(s.getHistogram());
                 if (h != null && h.getTotalCount() > 0) {
                     slices.add(new Slice(s.getStartUnixMillis(), h));
                 }
@@ -64,12 +68,12 @@ public record DecodedAnalytics(
         Histogram durations = null;
         Histogram messages = null;
         try {
-            durations = HistogramCodec.decode(a.getConnectionDurationMillis());
+            durations = histograms.decode(a.getConnectionDurationMillis());
         } catch (IllegalArgumentException e) {
             rejected++;
         }
         try {
-            messages = HistogramCodec.decode(a.getMessagesPerConnection());
+            messages = histograms.decode(a.getMessagesPerConnection());
         } catch (IllegalArgumentException e) {
             rejected++;
         }

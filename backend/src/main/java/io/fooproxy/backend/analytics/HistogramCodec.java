@@ -6,8 +6,6 @@ import com.google.protobuf.ByteString;
 import io.fooproxy.proto.stats.v1.Distribution;
 import io.fooproxy.proto.stats.v1.Latency;
 import java.nio.ByteBuffer;
-import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -28,7 +26,6 @@ public final class HistogramCodec {
      * needs 30 000, even 5 digits up to an hour 2.1 Mi; a header asking for more is refused.
      */
     static final long MAX_COUNTS = 1 << 22;
-    private static final int HEADER_BYTES = 40;
 
     private HistogramCodec() {}
 
@@ -38,84 +35,14 @@ public final class HistogramCodec {
     }
 
     /**
-     * The histogram {@code bytes} encode; null for empty bytes.
+     * The histogram {@code bytes} encode; null for empty bytes. A one-off: a caller that decodes
+     * many keeps a {@link HistogramDecoder}.
      *
      * @throws IllegalArgumentException if the bytes are not a V2 compressed HdrHistogram
      */
     public static Histogram decode(ByteString bytes) {
-        requireNonNull(bytes, "bytes");
-        if (bytes.isEmpty()) {
-            return null;
-        }
-        if (bytes.size() > MAX_ENCODED_BYTES) {
-            throw new IllegalArgumentException("histogram of " + bytes.size() + " bytes, over "
-                    + MAX_ENCODED_BYTES);
-        }
-        checkHeader(bytes);
-        Histogram decoded;
-        try {
-            decoded = Histogram.decodeFromCompressedByteBuffer(bytes.asReadOnlyByteBuffer(), 2);
-        } catch (DataFormatException | RuntimeException e) {
-            throw new IllegalArgumentException("not an HdrHistogram V2 compressed encoding: " + e, e);
-        }
-        if (decoded.getNumberOfSignificantValueDigits() == SIGNIFICANT_DIGITS) {
-            return decoded;
-        }
-        // once here, outside the aggregator's lock: adding histograms of equal precision under it
-        // is then a plain array walk instead of a value-by-value re-recording
-        Histogram h = newHistogram();
-        h.add(decoded);
-        return h;
-    }
-
-    /**
-     * Refuses an encoding whose header asks for a huge counts array before HdrHistogram allocates
-     * it: the header (inside the deflated part) names the precision and the value range, and the
-     * decoder sizes its array from them, whatever the payload holds.
-     */
-    private static void checkHeader(ByteString bytes) {
-        ByteBuffer outer = bytes.asReadOnlyByteBuffer();
-        if (outer.remaining() < 8) {
-            throw new IllegalArgumentException("histogram of " + bytes.size() + " bytes is too short");
-        }
-        outer.getInt(); // cookie, checked by the decoder
-        int compressedLength = outer.getInt();
-        if (compressedLength <= 0 || compressedLength > outer.remaining()) {
-            throw new IllegalArgumentException("histogram's compressed length " + compressedLength
-                    + " does not fit its " + bytes.size() + " bytes");
-        }
-        byte[] header = new byte[HEADER_BYTES];
-        Inflater inflater = new Inflater();
-        try {
-            byte[] compressed = new byte[compressedLength];
-            outer.get(compressed);
-            inflater.setInput(compressed);
-            int n = 0;
-            while (n < HEADER_BYTES && !inflater.finished() && !inflater.needsInput()) {
-                n += inflater.inflate(header, n, HEADER_BYTES - n);
-            }
-            if (n < HEADER_BYTES) {
-                throw new IllegalArgumentException("histogram header is cut short");
-            }
-        } catch (DataFormatException e) {
-            throw new IllegalArgumentException("histogram does not inflate: " + e.getMessage(), e);
-        } finally {
-            inflater.end();
-        }
-        ByteBuffer h = ByteBuffer.wrap(header);
-        h.getInt(); // cookie
-        h.getInt(); // payload length
-        h.getInt(); // normalizing index offset
-        int digits = h.getInt();
-        long lowest = h.getLong();
-        long highest = h.getLong();
-        if (digits < 0 || digits > 5 || lowest < 1 || highest < 2 * lowest) {
-            throw new IllegalArgumentException("histogram header out of range (digits " + digits
-                    + ", lowest " + lowest + ", highest " + highest + ")");
-        }
-        if (countsLength(digits, lowest, highest) > MAX_COUNTS) {
-            throw new IllegalArgumentException("histogram of " + digits + " digits up to " + highest
-                    + " needs more than " + MAX_COUNTS + " counts");
+        try (HistogramDecoder decoder = new HistogramDecoder()) {
+            return decoder.decode(bytes);
         }
     }
 

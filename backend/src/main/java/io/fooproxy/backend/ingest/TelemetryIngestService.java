@@ -2,6 +2,7 @@ package io.fooproxy.backend.ingest;
 
 import static java.util.Objects.requireNonNull;
 
+import io.fooproxy.backend.analytics.HistogramDecoder;
 import io.fooproxy.backend.health.HealthComponent;
 import io.fooproxy.backend.recovery.RecoveryManager;
 import io.fooproxy.backend.stats.ApplyOutcome;
@@ -131,6 +132,11 @@ public final class TelemetryIngestService extends TelemetryServiceGrpc.Telemetry
      */
     private final class PublishStream implements StreamObserver<TelemetryBatch> {
         private final ServerCallStreamObserver<BatchAck> out;
+        /**
+         * Used by onNext only, which gRPC calls one at a time; never closed, so that a late
+         * batch cannot meet an ended inflater (the cleaner frees it with the stream).
+         */
+        private final HistogramDecoder histograms = new HistogramDecoder();
         /** Completes when this stream is closed, however. */
         final CompletableFuture<Void> ended = new CompletableFuture<>();
 
@@ -173,7 +179,7 @@ public final class TelemetryIngestService extends TelemetryServiceGrpc.Telemetry
             }
             ApplyOutcome outcome;
             try {
-                outcome = aggregator.apply(batch);
+                outcome = aggregator.apply(batch, histograms);
             } catch (RuntimeException e) {
                 log.error("telemetry: cannot apply a batch of frontend {}", batch.getFrontendId(), e);
                 synchronized (this) {

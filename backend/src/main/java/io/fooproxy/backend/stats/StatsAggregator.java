@@ -8,6 +8,7 @@ import io.fooproxy.backend.analytics.ConsumerOrder;
 import io.fooproxy.backend.analytics.ConsumptionTable;
 import io.fooproxy.backend.analytics.ConsumptionView;
 import io.fooproxy.backend.analytics.DecodedAnalytics;
+import io.fooproxy.backend.analytics.HistogramDecoder;
 import io.fooproxy.proto.recovery.v1.ConsumptionRecord;
 import io.fooproxy.proto.stats.v1.Analytics;
 import io.fooproxy.proto.stats.v1.FrontendStats;
@@ -88,7 +89,18 @@ public final class StatsAggregator implements StatsView, ConsumptionView {
      *     validates first; this is the last line of defence)
      */
     public ApplyOutcome apply(TelemetryBatch batch) {
+        try (HistogramDecoder histograms = new HistogramDecoder()) {
+            return apply(batch, histograms);
+        }
+    }
+
+    /**
+     * {@link #apply(TelemetryBatch)} with the caller's decoder for the batch's histograms: a
+     * telemetry stream keeps one for all its batches.
+     */
+    public ApplyOutcome apply(TelemetryBatch batch, HistogramDecoder histograms) {
         requireNonNull(batch, "batch");
+        requireNonNull(histograms, "histograms");
         String id = batch.getFrontendId();
         long sequence = batch.getSequence();
         if (id.isEmpty()) {
@@ -99,7 +111,7 @@ public final class StatsAggregator implements StatsView, ConsumptionView {
         }
         // the costly part, outside the lock; thrown away if the batch turns out a duplicate
         DecodedAnalytics analytics = batch.hasAnalytics()
-                ? DecodedAnalytics.decode(batch.getAnalytics()) : DecodedAnalytics.EMPTY;
+                ? DecodedAnalytics.decode(batch.getAnalytics(), histograms) : DecodedAnalytics.EMPTY;
         synchronized (lock) {
             long now = clock.millis();
             Frontend f = frontends.get(id);
