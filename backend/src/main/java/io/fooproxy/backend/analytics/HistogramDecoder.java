@@ -31,6 +31,12 @@ public final class HistogramDecoder implements AutoCloseable {
     private static final int HEADER_BYTES = 40;
     /** A count takes at most 9 bytes in the V2 payload (ZigZag LEB128 of a 64-bit value). */
     private static final int MAX_BYTES_PER_COUNT = 9;
+    /**
+     * Buffers up to this size are kept for the next call; a larger one (a histogram far beyond
+     * what a frontend sends, or a header that lies) is used once and dropped, so that no stream
+     * holds megabytes for the rest of its life.
+     */
+    private static final int MAX_KEPT_BYTES = 64 * 1024;
 
     private final Inflater inflater = new Inflater();
     private byte[] compressed = new byte[1024];
@@ -64,24 +70,31 @@ public final class HistogramDecoder implements AutoCloseable {
             throw new IllegalArgumentException("histogram's compressed length " + compressedLength
                     + " does not fit its " + bytes.size() + " bytes");
         }
-        if (compressed.length < compressedLength) {
-            compressed = new byte[compressedLength];
+        byte[] input = compressed;
+        if (input.length < compressedLength) {
+            input = new byte[compressedLength];
+            if (compressedLength <= MAX_KEPT_BYTES) {
+                compressed = input;
+            }
         }
-        bytes.copyTo(compressed, OUTER_HEADER_BYTES, 0, compressedLength);
+        bytes.copyTo(input, OUTER_HEADER_BYTES, 0, compressedLength);
         inflater.reset();
-        inflater.setInput(compressed, 0, compressedLength);
-        inflateFully(0, HEADER_BYTES, "header");
-        int payloadLength = checkHeader(ByteBuffer.wrap(plain, 0, HEADER_BYTES));
+        inflater.setInput(input, 0, compressedLength);
+        byte[] output = plain;
+        inflateFully(output, 0, HEADER_BYTES, "header");
+        int payloadLength = checkHeader(ByteBuffer.wrap(output, 0, HEADER_BYTES));
         int total = HEADER_BYTES + payloadLength;
-        if (plain.length < total) {
-            byte[] grown = new byte[total];
-            System.arraycopy(plain, 0, grown, 0, HEADER_BYTES);
-            plain = grown;
+        if (output.length < total) {
+            output = new byte[total];
+            System.arraycopy(plain, 0, output, 0, HEADER_BYTES);
+            if (total <= MAX_KEPT_BYTES) {
+                plain = output;
+            }
         }
-        inflateFully(HEADER_BYTES, payloadLength, "payload");
+        inflateFully(output, HEADER_BYTES, payloadLength, "payload");
         Histogram decoded;
         try {
-            decoded = Histogram.decodeFromByteBuffer(ByteBuffer.wrap(plain, 0, total), 2);
+            decoded = Histogram.decodeFromByteBuffer(ByteBuffer.wrap(output, 0, total), 2);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not an HdrHistogram V2 compressed encoding: " + e, e);
         }
@@ -101,11 +114,11 @@ public final class HistogramDecoder implements AutoCloseable {
         inflater.end();
     }
 
-    private void inflateFully(int offset, int length, String part) {
+    private void inflateFully(byte[] output, int offset, int length, String part) {
         int n = 0;
         try {
             while (n < length && !inflater.finished()) {
-                int got = inflater.inflate(plain, offset + n, length - n);
+                int got = inflater.inflate(output, offset + n, length - n);
                 if (got == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
                     break;
                 }
