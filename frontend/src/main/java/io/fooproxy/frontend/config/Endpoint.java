@@ -2,8 +2,10 @@ package io.fooproxy.frontend.config;
 
 import static java.util.Objects.requireNonNull;
 
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 
 /**
  * A host and a port as written in the configuration: {@code :8002} (all interfaces, or the
@@ -93,12 +95,22 @@ public record Endpoint(String host, int port) {
 
     /**
      * The address to connect to. A name stays unresolved so that it is looked up at each
-     * connect (DNS changes are followed); {@code :port} means the local host, as in Go's Dial.
+     * connect (DNS changes are followed); a literal address is taken as it is, with nothing to
+     * look up; {@code :port} means the local host, as in Go's Dial.
      */
     public InetSocketAddress connectAddress() {
-        return anyHost()
-                ? new InetSocketAddress(InetAddress.getLoopbackAddress(), port)
-                : InetSocketAddress.createUnresolved(host, port);
+        if (anyHost()) {
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        }
+        byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
+        if (literal == null) {
+            return InetSocketAddress.createUnresolved(host, port);
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(literal), port);
+        } catch (UnknownHostException e) { // only for a length other than 4 or 16 bytes
+            throw new IllegalStateException("not an address: " + host, e);
+        }
     }
 
     /** The same notation {@link #parse} reads. */

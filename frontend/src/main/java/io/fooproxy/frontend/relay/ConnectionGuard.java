@@ -11,7 +11,6 @@ import io.fooproxy.frontend.stats.LimitCounters;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -24,9 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches one client connection and its upstream connection, and decides when the relay may
  * read on and when the pair must go: idle timeouts, the per-address REQ quota and the drain on
- * SIGTERM. One instance per client connection, with a handler in each of the two pipelines
- * ({@link #clientSide()}, {@link #upstreamSide()}) and a {@link LineObserver} on each sniffer;
- * everything runs on the pair's one event loop, so the state needs no locks.
+ * SIGTERM. One instance per client connection, with a side for each of the two relays ({@link
+ * #clientSide()}, {@link #upstreamSide()}), which is also the {@link LineObserver} of that
+ * channel's scanner; everything runs on the pair's one event loop, so the state needs no locks.
  *
  * <p>It counts the REQs the client sent and the answers the upstream sent: a REQ is
  * <em>outstanding</em> until an ACK or NAK line follows it. From that:
@@ -48,7 +47,9 @@ import org.slf4j.LoggerFactory;
  *       read from the client; the pair is closed at once when no REQ is outstanding, else as
  *       soon as the last answer has been written to the client.
  * </ul>
- * Timeouts are checked by a periodic task (every quarter of the shorter timeout, 10 ms to 1 s).
+ * Timeouts are checked by a periodic task (every quarter of the shorter timeout, 10 ms to 1 s),
+ * from the moment the upstream is connected and the client's relay joins; until then the
+ * {@code connect-timeout} bounds the wait.
  *
  * <p>The relay's hot path pays for none of this in clock reads or promises: a chunk read only
  * bumps counters and sets flags, and writes go on with the relay's void promise. Each tick turns
@@ -59,7 +60,6 @@ import org.slf4j.LoggerFactory;
  * to write completions, and only from the moment it starts.
  */
 public final class ConnectionGuard {
-    public static final String NAME = "guard";
     private static final Logger log = LoggerFactory.getLogger(ConnectionGuard.class);
     private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long MAX_TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -73,13 +73,10 @@ public final class ConnectionGuard {
     private final LimitCounters counters;
     private final TokenBucket quota;
     private final long maxLineLength;
+    // The tasks and listeners below are made when needed, not kept: with 10 000 idle
+    // connections every field here costs its size 10 000 times.
     private final ClientSide clientSide = new ClientSide();
     private final UpstreamSide upstreamSide = new UpstreamSide();
-    private final LineObserver requestLines = this::onClientLine;
-    private final LineObserver answerLines = this::onUpstreamLine;
-    private final ChannelFutureListener drainWriteDone = this::onDrainWriteDone;
-    private final Runnable resumeTask = this::resume;
-    private final Runnable checkTask = this::check;
 
     private ChannelHandlerContext client;
     /** Null until the upstream channel exists (its pipeline then holds the upstream side). */
@@ -125,24 +122,24 @@ public final class ConnectionGuard {
         this.maxLineLength = maxLineLength;
     }
 
-    /** Goes into the client pipeline right after its sniffer. */
-    public ChannelDuplexHandler clientSide() {
+    /** For the client channel's relay. */
+    RelayGuard clientSide() {
         return clientSide;
     }
 
-    /** Goes into the upstream pipeline right after its sniffer. */
-    public ChannelDuplexHandler upstreamSide() {
+    /** For the upstream channel's relay. */
+    RelayGuard upstreamSide() {
         return upstreamSide;
     }
 
-    /** For the client to server sniffer. */
-    public LineObserver requestLines() {
-        return requestLines;
+    /** For the client to server scanner. */
+    LineObserver requestLines() {
+        return clientSide;
     }
 
-    /** For the server to client sniffer. */
-    public LineObserver answerLines() {
-        return answerLines;
+    /** For the server to client scanner. */
+    LineObserver answerLines() {
+        return upstreamSide;
     }
 
     /** REQs sent and not yet answered. */
@@ -195,7 +192,7 @@ public final class ConnectionGuard {
                     counters.onQuotaPause();
                     log.debug("{}: over the REQ quota of its address, pausing reads for {} ms",
                             client.channel(), TimeUnit.NANOSECONDS.toMillis(wait));
-                    client.executor().schedule(resumeTask, wait, TimeUnit.NANOSECONDS);
+                    client.executor().schedule(this::resume, wait, TimeUnit.NANOSECONDS);
                 }
             }
         }
@@ -206,15 +203,6 @@ public final class ConnectionGuard {
         clientBytesSinceProgress = 0;
     }
 
-    /** The relay asks for the next chunk from the client. */
-    private void clientRead(ChannelHandlerContext ctx) {
-        if (draining || paused) {
-            readHeld = true; // resume() asks again; a drain never does
-            return;
-        }
-        ctx.read();
-    }
-
     private void resume() {
         if (closed || !paused) {
             return;
@@ -222,7 +210,7 @@ public final class ConnectionGuard {
         long now = System.nanoTime();
         long left = resumeAt - now;
         if (left > 0) { // another chunk deepened the debt meanwhile
-            client.executor().schedule(resumeTask, left, TimeUnit.NANOSECONDS);
+            client.executor().schedule(this::resume, left, TimeUnit.NANOSECONDS);
             return;
         }
         paused = false;
@@ -248,7 +236,7 @@ public final class ConnectionGuard {
         if (WriteQueueSample.pendingBytes(client.channel()) > 0) {
             // completes once everything queued before it has been written
             drainWrites++;
-            client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(drainWriteDone);
+            client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) this::onDrainWriteDone);
         }
         closeIfDrained();
     }
@@ -263,7 +251,7 @@ public final class ConnectionGuard {
 
     private void startChecks() {
         tickNanos = tickFor(settings.limits());
-        checks = client.executor().scheduleAtFixedRate(checkTask, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
+        checks = client.executor().scheduleAtFixedRate(this::check, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
     }
 
     private static long tickFor(Limits limits) {
@@ -322,95 +310,83 @@ public final class ConnectionGuard {
         }
     }
 
-    /** The guard's handler in the client pipeline: reads, writes to the client, drain. */
-    private final class ClientSide extends ChannelDuplexHandler {
+    /** What the client channel's relay tells the guard; also observes the client's lines. */
+    private final class ClientSide implements RelayGuard, LineObserver {
         @Override
-        public void handlerAdded(ChannelHandlerContext ctx) {
-            client = ctx;
-            if (ctx.channel().isActive()) {
-                begin();
-            }
+        public void onLine(MessageType message) {
+            onClientLine(message);
         }
 
         @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            if (checks == null) {
-                begin();
-            }
-            ctx.fireChannelActive();
-        }
-
-        private void begin() {
+        public void attached(ChannelHandlerContext relay) {
+            // the relay joins once the upstream is up: the clocks start now
+            client = relay;
             long now = System.nanoTime();
             lastClientProgress = now;
             lastUpstreamProgress = now;
-            startChecks();
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof ByteBuf buf) {
-                clientChunk(buf);
+            if (!closed) {
+                startChecks();
             }
-            ctx.fireChannelRead(msg);
         }
 
         @Override
-        public void read(ChannelHandlerContext ctx) {
-            clientRead(ctx);
+        public void chunkRead(ByteBuf chunk) {
+            clientChunk(chunk);
         }
 
         @Override
-        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        public boolean mayRead() {
+            if (draining || paused) {
+                readHeld = true; // resume() asks again; a drain never does
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        public ChannelPromise writing(Object msg, ChannelPromise promise) {
             toClient.queued(msg);
-            if (draining) {
-                ChannelPromise p = promise.unvoid();
-                drainWrites++;
-                p.addListener(drainWriteDone);
-                ctx.write(msg, p);
-            } else {
-                ctx.write(msg, promise);
+            if (!draining) {
+                return promise;
             }
+            ChannelPromise p = promise.unvoid();
+            drainWrites++;
+            p.addListener((ChannelFutureListener) ConnectionGuard.this::onDrainWriteDone);
+            return p;
         }
 
         @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt == Drain.INSTANCE) {
-                startDrain();
-                return;
-            }
-            ctx.fireUserEventTriggered(evt);
+        public void drain() {
+            startDrain();
         }
 
         @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            stop();
-            ctx.fireChannelInactive();
-        }
-
-        @Override
-        public void handlerRemoved(ChannelHandlerContext ctx) {
+        public void detached() {
             stop();
         }
     }
 
-    /** The guard's handler in the upstream pipeline: what the upstream sends and takes. */
-    private final class UpstreamSide extends ChannelDuplexHandler {
+    /** What the upstream channel's relay tells the guard; also observes the upstream's lines. */
+    private final class UpstreamSide implements RelayGuard, LineObserver {
         @Override
-        public void handlerAdded(ChannelHandlerContext ctx) {
-            upstream = ctx.channel();
+        public void onLine(MessageType message) {
+            onUpstreamLine(message);
         }
 
         @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        public void attached(ChannelHandlerContext relay) {
+            upstream = relay.channel();
+        }
+
+        @Override
+        public void chunkRead(ByteBuf chunk) {
             upstreamProgressed = true;
-            ctx.fireChannelRead(msg);
         }
 
         @Override
-        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        public ChannelPromise writing(Object msg, ChannelPromise promise) {
             toUpstream.queued(msg);
-            ctx.write(msg, promise);
+            return promise;
         }
     }
 

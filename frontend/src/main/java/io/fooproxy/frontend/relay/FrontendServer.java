@@ -12,13 +12,11 @@ import io.fooproxy.frontend.config.LiveSettings;
 import io.fooproxy.frontend.limits.AddressTable;
 import io.fooproxy.frontend.limits.AdmissionHandler;
 import io.fooproxy.frontend.limits.LimitsReport;
-import io.fooproxy.frontend.sniff.Direction;
-import io.fooproxy.frontend.sniff.LineScanner;
-import io.fooproxy.frontend.sniff.SniffHandler;
 import io.fooproxy.frontend.sniff.TrafficSink;
 import io.fooproxy.frontend.stats.LimitCounters;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -42,12 +40,11 @@ import org.slf4j.LoggerFactory;
  * {@code forward} on the client's own event loop, and relays and sniffs both directions.
  *
  * <p>Listening pipeline: {@link AdmissionHandler} (access rules, connection limits) before
- * Netty's acceptor. Client pipeline: {@link ConnectionCountingHandler}, {@link SniffHandler}
- * (client to server), {@link ConnectionGuard} (timeouts, REQ quota, drain), then {@link
+ * Netty's acceptor. Client pipeline: {@link ConnectionCountingHandler}, then {@link
  * UpstreamConnectHandler} until the upstream is up and {@link RelayHandler} after. Upstream
- * pipeline: {@link SniffHandler} (server to client), {@link ConnectionGuard}, {@link
- * RelayHandler}. Limits and access rules are read from {@link LiveSettings} at each use, so a
- * SIGHUP reload applies without a restart.
+ * pipeline: {@link RelayHandler} alone. Each relay sniffs what its channel reads and reports to
+ * the connection's {@link ConnectionGuard} (timeouts, REQ quota, drain). Limits and access rules
+ * are read from {@link LiveSettings} at each use, so a SIGHUP reload applies without a restart.
  */
 public final class FrontendServer {
     private static final Logger log = LoggerFactory.getLogger(FrontendServer.class);
@@ -119,8 +116,13 @@ public final class FrontendServer {
         ioGroup = transport.newEventLoopGroup(ioThreads(), "frontend-io");
         clients = new DefaultChannelGroup("frontend-clients", GlobalEventExecutor.INSTANCE);
 
+        // One read-size predictor for every channel: it only makes each channel's handle, and
+        // Netty's default gives each channel an instance of its own (64 B per connection).
+        AdaptiveRecvByteBufAllocator readSizes = new AdaptiveRecvByteBufAllocator();
         Bootstrap upstreamTemplate = new Bootstrap()
                 .channel(transport.socketChannelClass())
+                .remoteAddress(config.forward().connectAddress()) // one for all: a literal needs no lookup
+                .option(ChannelOption.RCVBUF_ALLOCATOR, readSizes)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
@@ -131,6 +133,7 @@ public final class FrontendServer {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .handler(new AdmissionHandler(settings, limitCounters, addresses))
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, readSizes)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
@@ -153,9 +156,6 @@ public final class FrontendServer {
                         Bootstrap upstream = upstreamTemplate.clone()
                                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) limits.connectTimeout().toMillis());
                         ch.pipeline().addLast(ConnectionCountingHandler.NAME, connectionCounter);
-                        ch.pipeline().addLast(SniffHandler.NAME, new SniffHandler(new LineScanner(
-                                Direction.CLIENT_TO_SERVER, maxLineLength, sink, guard.requestLines(), protocol)));
-                        ch.pipeline().addLast(ConnectionGuard.NAME, guard.clientSide());
                         ch.pipeline().addLast(UpstreamConnectHandler.NAME, new UpstreamConnectHandler(
                                 upstream, config.forward(), maxLineLength, sink, guard, protocol));
                     }

@@ -3,14 +3,16 @@ package io.fooproxy.frontend.relay;
 import static java.util.Objects.requireNonNull;
 
 import io.fooproxy.frontend.sniff.Direction;
+import io.fooproxy.frontend.sniff.LineScanner;
 import io.fooproxy.frontend.sniff.TrafficSink;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
@@ -22,9 +24,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Relays what one channel reads to its peer, the other channel of the same client connection
- * (both on the same event loop, so no locks). Installed on both channels, once per direction.
+ * (both on the same event loop, so no locks). Installed on both channels, once per direction,
+ * as the only handler that sees each chunk: it lets the direction's {@link LineScanner} look at
+ * the chunk, tells the connection's guard (see {@link RelayGuard}), then writes the very same
+ * buffer to the peer. One handler instead of a sniffer, a guard and a relay in a row saves two
+ * pipeline hops per chunk and two handler contexts per channel.
  *
  * <ul>
+ *   <li>Sniffing: the scanner reads the buffer's bytes and never changes, copies or delays it. A
+ *       failing traffic sink must not cost the client its connection: sniffing stops on this
+ *       channel (logged once) and the relay goes on.
+ *   <li>Guard: reads and writes of this channel pass through here too ({@link #read}, {@link
+ *       #write}), so the guard can hold a read (REQ quota, drain) and watch what is queued.
  *   <li>Backpressure: the channel runs with AUTO_READ off. What one read loop brings in is
  *       queued on the peer and flushed once, at the end of the loop (one write system call for
  *       many chunks); the next read is asked for only while the peer is writable, that is while
@@ -42,7 +53,7 @@ import org.slf4j.LoggerFactory;
  *       exceptionCaught (void promise), which closes both channels.
  * </ul>
  */
-public final class RelayHandler extends ChannelInboundHandlerAdapter {
+public final class RelayHandler extends ChannelDuplexHandler {
     public static final String NAME = "relay";
     /** How long a closing channel may take to flush before it is closed anyway (a peer that never reads). */
     static final long CLOSE_FLUSH_TIMEOUT_SECONDS = 10;
@@ -51,26 +62,39 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
     private final Channel peer;
     private final Direction direction;
     private final TrafficSink sink;
+    private final LineScanner scanner;
+    private final RelayGuard guard;
     /** Something was queued on the peer during this read loop and awaits its flush. */
     private boolean flushPending;
+    private boolean sniffFailed;
 
     /**
      * @param peer      where the bytes this channel reads are written
      * @param direction the direction of the bytes this channel reads
      * @param sink      gets the byte count of each chunk handed to the peer
+     * @param scanner   sniffs every chunk this channel reads (the scanner of {@code direction})
+     * @param guard     the connection guard's side for this channel
      */
-    public RelayHandler(Channel peer, Direction direction, TrafficSink sink) {
+    RelayHandler(Channel peer, Direction direction, TrafficSink sink, LineScanner scanner, RelayGuard guard) {
         this.peer = requireNonNull(peer, "peer");
         this.direction = requireNonNull(direction, "direction");
         this.sink = requireNonNull(sink, "sink");
+        this.scanner = requireNonNull(scanner, "scanner");
+        this.guard = requireNonNull(guard, "guard");
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        guard.attached(ctx);
         // added once both channels of the pair are connected: start reading this one
         if (ctx.channel().isActive()) {
             readMore(ctx.channel());
         }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        guard.detached();
     }
 
     @Override
@@ -87,10 +111,24 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof ByteBuf buf) {
+            sniff(ctx, buf);
+            guard.chunkRead(buf);
             sink.onBytes(direction, buf.readableBytes());
         }
         peer.write(msg, peer.voidPromise());
         flushPending = true;
+    }
+
+    private void sniff(ChannelHandlerContext ctx, ByteBuf buf) {
+        if (sniffFailed) {
+            return;
+        }
+        try {
+            scanner.scan(buf);
+        } catch (RuntimeException e) {
+            sniffFailed = true;
+            log.warn("sniffing stopped on {} after an error in the traffic sink", ctx.channel(), e);
+        }
     }
 
     @Override
@@ -114,8 +152,25 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelWritabilityChanged();
     }
 
+    /** A read of this channel, asked for by either relay of the pair or by the guard. */
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+        if (guard.mayRead()) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        ctx.write(msg, guard.writing(msg, promise));
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == ConnectionGuard.Drain.INSTANCE) {
+            guard.drain();
+            return;
+        }
         if (evt instanceof ChannelInputShutdownEvent) {
             forwardFin(ctx.channel());
         }
@@ -153,6 +208,7 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        guard.detached();
         closeOnFlush(peer);
         ctx.fireChannelInactive();
     }

@@ -7,7 +7,6 @@ import io.fooproxy.frontend.sniff.Direction;
 import io.fooproxy.frontend.sniff.LineObserver;
 import io.fooproxy.frontend.sniff.LineScanner;
 import io.fooproxy.frontend.sniff.MessageObserver;
-import io.fooproxy.frontend.sniff.SniffHandler;
 import io.fooproxy.frontend.sniff.TrafficSink;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -25,14 +24,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opens the upstream connection of a freshly accepted client on the client's own event loop,
- * then hands over to a {@link RelayHandler} on each side. The client is not asked for data
- * before the upstream is connected; when the upstream cannot be reached, the client is closed,
- * the failure is logged once and counted, and nothing else is affected.
+ * then hands over to a {@link RelayHandler} on each side, each with its direction's {@link
+ * LineScanner} and its side of the connection's {@link ConnectionGuard}. The client is not asked
+ * for data before the upstream is connected; when the upstream cannot be reached, the client is
+ * closed, the failure is logged once and counted, and nothing else is affected.
  *
  * <p>A client that sends its data and its FIN at once can still be read early: the epoll
  * transport drains a socket on EPOLLRDHUP whatever AUTO_READ says. What arrives that way
  * (bounded by the socket's receive buffer, since the client can send nothing after its FIN)
- * is held here and replayed through the relay, in order, once the upstream is up.
+ * is held here and replayed through the relay, in order, once the upstream is up (and sniffed
+ * then). A drain that starts meanwhile closes a client that has sent nothing at once; one that
+ * has sent something is handed to the relay's guard after the replay, like any other.
  */
 final class UpstreamConnectHandler extends ChannelInboundHandlerAdapter {
     static final String NAME = "connect-upstream";
@@ -49,25 +51,21 @@ final class UpstreamConnectHandler extends ChannelInboundHandlerAdapter {
     /** Read before the upstream was connected; created only when that happens. */
     private ArrayDeque<Object> early;
     private boolean inputShutdownEarly;
+    private boolean drainEarly;
 
     /**
-     * @param upstreamTemplate channel class and options for upstream channels, without a group
-     * @param forward          the upstream server
-     */
-    UpstreamConnectHandler(Bootstrap upstreamTemplate, Endpoint forward, int maxLineLength, TrafficSink sink) {
-        this(upstreamTemplate, forward, maxLineLength, sink, null, MessageObserver.NONE);
-    }
-
-    /**
-     * @param guard the client's guard: its upstream-side handler and answer observer join the
-     *              upstream pipeline
+     * @param upstreamTemplate channel class, options and remote address for upstream channels,
+     *                         without a group
+     * @param forward          the upstream server, for logs
+     * @param guard            the client's guard, whose two sides join the two relays; null for
+     *                         none (tests of the connect phase alone)
      */
     UpstreamConnectHandler(Bootstrap upstreamTemplate, Endpoint forward, int maxLineLength, TrafficSink sink,
             ConnectionGuard guard) {
         this(upstreamTemplate, forward, maxLineLength, sink, guard, MessageObserver.NONE);
     }
 
-    /** @param messages the connection's protocol analytics, fed by the server to client sniffer */
+    /** @param messages the connection's protocol analytics, fed by both directions' scanners */
     UpstreamConnectHandler(Bootstrap upstreamTemplate, Endpoint forward, int maxLineLength, TrafficSink sink,
             ConnectionGuard guard, MessageObserver messages) {
         this.guard = guard;
@@ -85,16 +83,10 @@ final class UpstreamConnectHandler extends ChannelInboundHandlerAdapter {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        // the relay joins once the connect has succeeded (see connected)
-                        ch.pipeline().addLast(SniffHandler.NAME, new SniffHandler(new LineScanner(
-                                Direction.SERVER_TO_CLIENT, maxLineLength, sink,
-                                guard == null ? LineObserver.NONE : guard.answerLines(), messages)));
-                        if (guard != null) {
-                            ch.pipeline().addLast(ConnectionGuard.NAME, guard.upstreamSide());
-                        }
+                        // nothing yet: the relay joins once the connect has succeeded (see connected)
                     }
                 })
-                .connect(forward.connectAddress());
+                .connect();
         upstream = connect.channel();
         connect.addListener((ChannelFutureListener) f -> connected(ctx, f));
         ctx.fireChannelActive();
@@ -110,10 +102,14 @@ final class UpstreamConnectHandler extends ChannelInboundHandlerAdapter {
             // From now on a relay on each side owns the pair and starts reading. This runs as
             // the connect completes, before the upstream can be read at all.
             Channel connected = connect.channel();
-            connected.pipeline().addLast(RelayHandler.NAME,
-                    new RelayHandler(client, Direction.SERVER_TO_CLIENT, sink));
-            ctx.pipeline().addAfter(ctx.name(), RelayHandler.NAME,
-                    new RelayHandler(connected, Direction.CLIENT_TO_SERVER, sink));
+            LineScanner answers = new LineScanner(Direction.SERVER_TO_CLIENT, maxLineLength, sink,
+                    guard == null ? LineObserver.NONE : guard.answerLines(), messages);
+            connected.pipeline().addLast(RelayHandler.NAME, new RelayHandler(client, Direction.SERVER_TO_CLIENT,
+                    sink, answers, guard == null ? RelayGuard.NONE : guard.upstreamSide()));
+            LineScanner requests = new LineScanner(Direction.CLIENT_TO_SERVER, maxLineLength, sink,
+                    guard == null ? LineObserver.NONE : guard.requestLines(), messages);
+            ctx.pipeline().addAfter(ctx.name(), RelayHandler.NAME, new RelayHandler(connected,
+                    Direction.CLIENT_TO_SERVER, sink, requests, guard == null ? RelayGuard.NONE : guard.clientSide()));
             if (early != null) {
                 for (Object msg = early.poll(); msg != null; msg = early.poll()) {
                     ctx.fireChannelRead(msg);
@@ -122,6 +118,9 @@ final class UpstreamConnectHandler extends ChannelInboundHandlerAdapter {
             }
             if (inputShutdownEarly) {
                 ctx.fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+            }
+            if (drainEarly) {
+                ctx.fireUserEventTriggered(ConnectionGuard.Drain.INSTANCE);
             }
             ctx.pipeline().remove(this);
             return;
@@ -144,6 +143,14 @@ final class UpstreamConnectHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
             inputShutdownEarly = true; // replayed to the relay once the upstream is up
+            return;
+        }
+        if (evt == ConnectionGuard.Drain.INSTANCE) {
+            if (early == null) {
+                ctx.close(); // nothing sent, so nothing to answer
+            } else {
+                drainEarly = true; // the relay's guard takes it from here
+            }
             return;
         }
         ctx.fireUserEventTriggered(evt);

@@ -73,7 +73,8 @@ public final class LineScanner {
     private final TrafficSink sink;
     private final LineObserver observer;
     private final MessageObserver messages;
-    private final ByteProcessor headerBytes = this::headerByte;
+    /** Made on first use: an idle connection's two scanners never need it. */
+    private ByteProcessor headerBytes;
 
     private int state = LINE_START;
     private MessageType type;
@@ -150,6 +151,9 @@ public final class LineScanner {
                 // Header bytes one by one, through forEachByte: one bounds and liveness check for
                 // the run instead of one per byte as getByte would. It stops at the byte that
                 // leaves the header (into DATA, INVALID or OVERSIZED), or at the end.
+                if (headerBytes == null) {
+                    headerBytes = this::headerByte;
+                }
                 int left = buf.forEachByte(i, end - i, headerBytes);
                 if (left < 0) {
                     return;

@@ -59,6 +59,17 @@ class EndpointTest {
     }
 
     @Test
+    void literalAddressesNeedNoLookup() {
+        InetSocketAddress v4 = Endpoint.parse("10.1.2.3:8001").connectAddress();
+        assertThat(v4.isUnresolved()).isFalse();
+        assertThat(v4.getAddress().getAddress()).containsExactly(10, 1, 2, 3);
+        assertThat(v4.getPort()).isEqualTo(8001);
+        InetSocketAddress v6 = Endpoint.parse("[::1]:8001").connectAddress();
+        assertThat(v6.isUnresolved()).isFalse();
+        assertThat(v6.getAddress().isLoopbackAddress()).isTrue();
+    }
+
+    @Test
     void describesABoundSocketNumerically() {
         InetSocketAddress bound = new InetSocketAddress(InetAddress.getLoopbackAddress(), 1234);
         assertThat(Endpoint.of(bound)).hasToString("127.0.0.1:1234");

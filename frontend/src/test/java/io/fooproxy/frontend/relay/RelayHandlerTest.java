@@ -5,9 +5,14 @@ import static io.fooproxy.frontend.sniff.Direction.SERVER_TO_CLIENT;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fooproxy.frontend.sniff.Direction;
+import io.fooproxy.frontend.sniff.LineScanner;
+import io.fooproxy.frontend.sniff.MessageType;
 import io.fooproxy.frontend.sniff.RecordingSink;
+import io.fooproxy.frontend.sniff.TrafficSink;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
@@ -29,8 +34,13 @@ class RelayHandlerTest {
     void pair() {
         client = new EmbeddedDuplexChannel();
         upstream = new EmbeddedDuplexChannel();
-        client.pipeline().addLast(RelayHandler.NAME, new RelayHandler(upstream, CLIENT_TO_SERVER, sink));
-        upstream.pipeline().addLast(RelayHandler.NAME, new RelayHandler(client, SERVER_TO_CLIENT, sink));
+        client.pipeline().addLast(RelayHandler.NAME, relay(upstream, CLIENT_TO_SERVER, sink));
+        upstream.pipeline().addLast(RelayHandler.NAME, relay(client, SERVER_TO_CLIENT, sink));
+    }
+
+    /** A relay that sniffs into {@code sink}, without a guard. */
+    static RelayHandler relay(Channel peer, Direction direction, TrafficSink sink) {
+        return new RelayHandler(peer, direction, sink, new LineScanner(direction, 1024, sink), RelayGuard.NONE);
     }
 
     @AfterEach
@@ -39,16 +49,73 @@ class RelayHandlerTest {
     }
 
     @Test
-    void relaysTheSameBufferToThePeerAndCountsIt() {
-        ByteBuf in = Unpooled.copiedBuffer("REQ 1 hello\n", US_ASCII);
+    void relaysTheSameBufferUntouchedAndCountsItsLinesAndBytes() {
+        ByteBuf in = Unpooled.directBuffer(32).writeBytes("xxREQ 1 hello\nREQ 2".getBytes(US_ASCII));
+        in.readerIndex(2);
         client.writeInbound(in);
 
         ByteBuf out = upstream.readOutbound();
         assertThat(out).isSameAs(in);
         assertThat(out.refCnt()).isEqualTo(1);
-        assertThat(out.readableBytes()).isEqualTo(12);
+        assertThat(out.readerIndex()).isEqualTo(2);
+        assertThat(out.writerIndex()).isEqualTo(19);
         out.release();
-        assertThat(sink.events()).containsExactly("bytes CLIENT_TO_SERVER 12");
+        assertThat(sink.events()).containsExactly("REQ", "bytes CLIENT_TO_SERVER 17");
+    }
+
+    @Test
+    void keepsEachDirectionsLineStateAcrossReads() {
+        for (String piece : new String[] {"AC", "K 12", " 5a3f", "\nNAK", " 3\n"}) {
+            ByteBuf in = Unpooled.copiedBuffer(piece, US_ASCII);
+            upstream.writeInbound(in);
+            ByteBuf out = client.readOutbound();
+            assertThat(out).isSameAs(in);
+            out.release();
+        }
+        assertThat(sink.events()).filteredOn(e -> !e.startsWith("bytes")).containsExactly("ACK", "NAK");
+    }
+
+    @Test
+    void aFailingSinkStopsSniffingOnThatChannelButNotTheTraffic() {
+        int[] calls = {0};
+        TrafficSink failing = new TrafficSink() {
+            @Override
+            public void onMessages(MessageType type, int count) {
+                calls[0]++;
+                throw new IllegalStateException("sink broke");
+            }
+
+            @Override
+            public void onInvalidLines(Direction direction, int count) {}
+
+            @Override
+            public void onOversizedLine(Direction direction) {}
+
+            @Override
+            public void onBytes(Direction direction, int count) {}
+
+            @Override
+            public void onConnectionOpened() {}
+
+            @Override
+            public void onConnectionClosed() {}
+
+            @Override
+            public void onUpstreamConnectFailure() {}
+        };
+        EmbeddedDuplexChannel peer = new EmbeddedDuplexChannel();
+        EmbeddedDuplexChannel side = new EmbeddedDuplexChannel(relay(peer, CLIENT_TO_SERVER, failing));
+        for (int i = 0; i < 2; i++) {
+            ByteBuf in = Unpooled.copiedBuffer("REQ 1\n", US_ASCII);
+            side.writeInbound(in);
+            ByteBuf out = peer.readOutbound();
+            assertThat(out).isSameAs(in);
+            assertThat(out.refCnt()).isEqualTo(1);
+            out.release();
+        }
+        assertThat(calls[0]).as("sniffing stops after the first failure").isEqualTo(1);
+        assertThat(side.isActive()).isTrue();
+        closeAndCheckNothingLeft(side, peer);
     }
 
     @Test
@@ -62,13 +129,14 @@ class RelayHandlerTest {
         assertThat((Object) client.readOutbound()).isSameAs(answer);
         request.release();
         answer.release();
-        assertThat(sink.events()).containsExactly("bytes CLIENT_TO_SERVER 6", "bytes SERVER_TO_CLIENT 6");
+        assertThat(sink.events()).containsExactly(
+                "REQ", "bytes CLIENT_TO_SERVER 6", "ACK", "bytes SERVER_TO_CLIENT 6");
     }
 
     @Test
     void releasesWhatArrivesWhenThePeerIsGone() {
         EmbeddedChannel gonePeer = new EmbeddedChannel();
-        EmbeddedDuplexChannel side = new EmbeddedDuplexChannel(new RelayHandler(gonePeer, CLIENT_TO_SERVER, sink));
+        EmbeddedDuplexChannel side = new EmbeddedDuplexChannel(relay(gonePeer, CLIENT_TO_SERVER, sink));
         gonePeer.close();
         ByteBuf late = Unpooled.copiedBuffer("REQ 2\n", US_ASCII);
 
@@ -76,7 +144,7 @@ class RelayHandlerTest {
 
         assertThat(late.refCnt()).isZero();
         assertThat(drain(gonePeer)).isEmpty();
-        assertThat(sink.events()).isEmpty();
+        assertThat(sink.events()).as("neither relayed nor sniffed").isEmpty();
         closeAndCheckNothingLeft(side, gonePeer);
     }
 
@@ -129,7 +197,7 @@ class RelayHandlerTest {
     @Test
     void finToAPeerThatCannotHalfCloseClosesItAfterAFlush() {
         EmbeddedChannel plainPeer = new EmbeddedChannel();
-        EmbeddedDuplexChannel side = new EmbeddedDuplexChannel(new RelayHandler(plainPeer, CLIENT_TO_SERVER, sink));
+        EmbeddedDuplexChannel side = new EmbeddedDuplexChannel(relay(plainPeer, CLIENT_TO_SERVER, sink));
         side.writeInbound(Unpooled.copiedBuffer("REQ 1\n", US_ASCII));
 
         side.receiveFin();
@@ -156,7 +224,7 @@ class RelayHandlerTest {
         assertThat(client.isOpen()).isFalse();
         assertThat(upstream.isOpen()).isFalse();
         // counted when handed to the peer: the relay does not wait for each write to complete
-        assertThat(sink.events()).containsExactly("bytes CLIENT_TO_SERVER 6");
+        assertThat(sink.events()).containsExactly("REQ", "bytes CLIENT_TO_SERVER 6");
     }
 
     @Test

@@ -3,7 +3,13 @@ package io.fooproxy.frontend.relay;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fooproxy.frontend.config.AccessRules;
 import io.fooproxy.frontend.config.Endpoint;
+import io.fooproxy.frontend.config.FrontendConfig;
+import io.fooproxy.frontend.config.Limits;
+import io.fooproxy.frontend.config.LiveSettings;
+import io.fooproxy.frontend.limits.TokenBucket;
+import io.fooproxy.frontend.stats.LimitCounters;
 import io.fooproxy.frontend.sniff.RecordingSink;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -12,7 +18,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,17 +32,28 @@ import org.junit.jupiter.api.Test;
  */
 class UpstreamConnectHandlerTest {
     private final RecordingSink sink = new RecordingSink();
-    private final ConnectGate gate = new ConnectGate();
+    private ConnectGate gate;
     private EmbeddedDuplexChannel upstream;
     private EmbeddedDuplexChannel client;
 
     @BeforeEach
     void connectingClient() {
+        connectingClient(null);
+    }
+
+    /** Replaces the client (and its upstream) with one whose relays report to {@code guard}. */
+    private void connectingClient(ConnectionGuard guard) {
+        if (client != null) {
+            RelayHandlerTest.closeAndCheckNothingLeft(client, upstream);
+        }
+        gate = new ConnectGate();
+        ConnectGate thisGate = gate;
         Bootstrap template = new Bootstrap()
-                .channelFactory(() -> upstream = new EmbeddedDuplexChannel(false, gate))
+                .channelFactory(() -> upstream = new EmbeddedDuplexChannel(false, thisGate))
+                .remoteAddress(new InetSocketAddress("127.0.0.1", 8001))
                 .disableResolver(); // the embedded event loop cannot host a resolver
         client = new EmbeddedDuplexChannel(new UpstreamConnectHandler(
-                template, new Endpoint("127.0.0.1", 8001), 1024, sink));
+                template, new Endpoint("127.0.0.1", 8001), 1024, sink, guard));
         client.runPendingTasks(); // the Bootstrap hands the connect to the event loop as a task
         assertThat(upstream).as("connect started as the client became active").isNotNull();
         assertThat(gate.pending).isNotNull();
@@ -74,7 +94,8 @@ class UpstreamConnectHandlerTest {
         assertThat(upstream.writtenBeforeOutputShutdown()).isGreaterThanOrEqualTo(2);
         first.release();
         second.release();
-        assertThat(sink.events()).containsExactly("bytes CLIENT_TO_SERVER 6", "bytes CLIENT_TO_SERVER 6");
+        assertThat(sink.events()).as("sniffed as they were replayed")
+                .containsExactly("REQ", "bytes CLIENT_TO_SERVER 6", "REQ", "bytes CLIENT_TO_SERVER 6");
     }
 
     @Test
@@ -99,6 +120,34 @@ class UpstreamConnectHandlerTest {
         assertThat(upstream.isOpen()).isFalse();
         assertThat(held.refCnt()).isZero();
         assertThat(sink.events()).isEmpty();
+    }
+
+    @Test
+    void drainBeforeTheClientSentAnythingClosesItAndAbandonsTheConnect() {
+        client.pipeline().fireUserEventTriggered(ConnectionGuard.Drain.INSTANCE);
+
+        assertThat(client.isOpen()).isFalse();
+        assertThat(upstream.isOpen()).isFalse();
+        assertThat(sink.events()).as("not an upstream failure").isEmpty();
+    }
+
+    @Test
+    void drainAfterTheClientSentAReqLetsTheAnswerThroughThenCloses() {
+        FrontendConfig config = new FrontendConfig(new Endpoint("127.0.0.1", 0), new Endpoint("127.0.0.1", 8001),
+                new Endpoint("127.0.0.1", 9090), "test", Duration.ofMillis(50), "INFO", Limits.defaults(),
+                AccessRules.ALLOW_ALL, Optional.empty());
+        connectingClient(new ConnectionGuard(LiveSettings.of(config), new LimitCounters(), new TokenBucket(), 1024));
+        client.writeInbound(Unpooled.copiedBuffer("REQ 1\n", US_ASCII));
+        client.pipeline().fireUserEventTriggered(ConnectionGuard.Drain.INSTANCE);
+        assertThat(client.isOpen()).as("a REQ is held for the upstream").isTrue();
+
+        gate.open();
+
+        assertThat(RelayHandlerTest.drain(upstream)).containsExactly("REQ 1\n");
+        assertThat(client.isOpen()).as("its answer is still owed").isTrue();
+        upstream.writeInbound(Unpooled.copiedBuffer("ACK 1\n", US_ASCII));
+        assertThat(client.isOpen()).as("closed once the answer was written").isFalse();
+        assertThat(RelayHandlerTest.drain(client)).containsExactly("ACK 1\n");
     }
 
     /** Holds the upstream's connect until the test decides how it ends. */
