@@ -3,6 +3,7 @@ package io.fooproxy.backend.recovery;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import io.fooproxy.backend.analytics.HistogramCodec;
 import io.fooproxy.backend.stats.AggregatorState;
@@ -15,12 +16,14 @@ import io.fooproxy.proto.recovery.v1.ConsumptionRecord;
 import io.fooproxy.proto.recovery.v1.FrontendRecord;
 import io.fooproxy.proto.recovery.v1.RecoverySnapshot;
 import io.fooproxy.proto.recovery.v1.WindowBuckets;
+import io.fooproxy.proto.recovery.v1.WindowSlice;
 import io.fooproxy.proto.telemetry.v1.Counters;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -44,6 +47,8 @@ public final class RecoveryFileFormat {
     private static final JsonFormat.Parser PARSER = JsonFormat.parser();
     /** Address text JsonFormat prints as is (IPv4, IPv6, zone ids); never empty in a record. */
     private static final Pattern PLAIN_ADDRESS = Pattern.compile("[0-9A-Za-z.:%]+");
+    /** What JsonFormat prints bytes fields in: the standard alphabet, padded. */
+    private static final Base64.Encoder BASE64 = Base64.getEncoder();
 
     private RecoveryFileFormat() {}
 
@@ -51,14 +56,15 @@ public final class RecoveryFileFormat {
      * The snapshot as the file's content.
      *
      * <p>Byte for byte what JsonFormat prints for {@link #toProto} (a test holds it to that), but
-     * the window, which is nearly all of the file (up to ten thousand buckets), is written by
-     * hand: JsonFormat's reflective printer takes about ten times as long for it, and this runs
-     * up to ten times a second. The consumption table (field 6) follows the window, as JsonFormat
-     * orders fields by number.
+     * the window, which is nearly all of the file (up to ten thousand buckets), and each
+     * frontend's latency slices (up to a hundred histograms) are written by hand: JsonFormat's
+     * reflective printer takes about ten times as long for them, and this runs up to ten times a
+     * second. The consumption table (field 6) follows the window, as JsonFormat orders fields by
+     * number.
      */
     public static byte[] encode(AggregatorState state) {
         requireNonNull(state, "state");
-        String head = print(header(state));
+        String head = headerJson(state);
         String tail = consumptionMembers(state);
         List<WindowBucket> window = state.window();
         if (window.isEmpty()) {
@@ -169,6 +175,60 @@ public final class RecoveryFileFormat {
         }
     }
 
+    /**
+     * {@link #header} as JsonFormat prints it, with the frontends' latency slices (the last field
+     * of the last field of each frontend's record) written by hand.
+     */
+    private static String headerJson(AggregatorState state) {
+        RecoverySnapshot header = header(state);
+        if (header.getFrontendsCount() == 0) {
+            return print(header);
+        }
+        String head = print(header.toBuilder().clearFrontends().build());
+        // about what the JSON takes: base64 and the field names roughly double the binary size
+        StringBuilder out = new StringBuilder(head.length() + 2 * header.getSerializedSize() + 64);
+        out.append(head, 0, head.length() - 1); // format_version (never 0) and totals come first
+        out.append(",\"frontends\":[");
+        for (int i = 0; i < header.getFrontendsCount(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            frontendJson(out, header.getFrontends(i));
+        }
+        return out.append("]}").toString();
+    }
+
+    private static void frontendJson(StringBuilder out, FrontendRecord frontend) {
+        List<WindowSlice> slices = frontend.getAnalytics().getWindowList();
+        if (slices.isEmpty()) {
+            out.append(print(frontend));
+            return;
+        }
+        // analytics (field 9) is the record's last field and window (5) the last of analytics:
+        // the printed record without the slices ends with the two closing braces they go before
+        String rest = print(frontend.toBuilder()
+                .setAnalytics(frontend.getAnalytics().toBuilder().clearWindow()).build());
+        out.append(rest, 0, rest.length() - 2);
+        out.append(rest.endsWith("{}}") ? "\"window\":[" : ",\"window\":[");
+        for (int i = 0; i < slices.size(); i++) {
+            WindowSlice slice = slices.get(i);
+            out.append(i == 0 ? "{" : ",{");
+            int mark = out.length();
+            signed(out, "start_unix_millis", slice.getStartUnixMillis());
+            if (!slice.getLatencyMicros().isEmpty()) {
+                out.append("\"latency_micros\":\"")
+                        .append(BASE64.encodeToString(slice.getLatencyMicros().toByteArray())).append("\",");
+            }
+            unsigned(out, "acks", slice.getAcks());
+            unsigned(out, "naks", slice.getNaks());
+            if (out.length() > mark) {
+                out.setLength(out.length() - 1);
+            }
+            out.append('}');
+        }
+        out.append("]}}");
+    }
+
     /** Everything but the window. */
     private static RecoverySnapshot header(AggregatorState state) {
         RecoverySnapshot.Builder snapshot = RecoverySnapshot.newBuilder()
@@ -190,9 +250,9 @@ public final class RecoveryFileFormat {
         return snapshot.build();
     }
 
-    static String print(RecoverySnapshot snapshot) {
+    static String print(MessageOrBuilder message) {
         try {
-            return PRINTER.print(snapshot);
+            return PRINTER.print(message);
         } catch (InvalidProtocolBufferException e) {
             // only Any fields without a type registry fail to print; the snapshot has none
             throw new IllegalStateException("cannot render the recovery snapshot", e);
@@ -289,7 +349,7 @@ public final class RecoveryFileFormat {
             HistogramCodec.decode(a.getLatencyTotalMicros());
             HistogramCodec.decode(a.getConnectionDurationMillis());
             HistogramCodec.decode(a.getMessagesPerConnection());
-            for (io.fooproxy.proto.recovery.v1.WindowSlice s : a.getWindowList()) {
+            for (WindowSlice s : a.getWindowList()) {
                 HistogramCodec.decode(s.getLatencyMicros());
             }
         } catch (IllegalArgumentException e) {

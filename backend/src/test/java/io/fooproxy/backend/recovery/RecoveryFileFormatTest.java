@@ -8,6 +8,7 @@ import io.fooproxy.backend.stats.WindowBucket;
 import io.fooproxy.proto.recovery.v1.AnalyticsRecord;
 import io.fooproxy.proto.recovery.v1.ConsumerRecord;
 import io.fooproxy.proto.recovery.v1.ConsumptionRecord;
+import io.fooproxy.proto.recovery.v1.WindowSlice;
 import io.fooproxy.proto.telemetry.v1.ProtocolCounters;
 import io.fooproxy.proto.telemetry.v1.Counters;
 import io.fooproxy.proto.telemetry.v1.FrontendState;
@@ -66,6 +67,43 @@ class RecoveryFileFormatTest {
         assertThat(r.totals()).isEqualTo(s.totals());
         assertThat(r.frontends()).isEqualTo(s.frontends());
         assertThat(r.window()).isEqualTo(window);
+    }
+
+    @Test
+    void theHandWrittenLatencySlicesAreExactlyWhatJsonFormatWouldPrint() throws Exception {
+        AggregatorState plain = state(List.of(new WindowBucket(T - 1, 1, 2, 3)));
+        List<WindowSlice> slices = List.of(
+                WindowSlice.newBuilder().setStartUnixMillis(T - 200)
+                        .setLatencyMicros(io.fooproxy.backend.analytics.AnalyticsBatches.histogram(5, 500))
+                        .setAcks(3).setNaks(1).build(),
+                WindowSlice.getDefaultInstance(), // every field at its default: {}
+                WindowSlice.newBuilder().setStartUnixMillis(-1).setAcks(-1L).build(),
+                WindowSlice.newBuilder().setStartUnixMillis(T).setNaks(Long.MAX_VALUE).build());
+        AnalyticsRecord full = AnalyticsRecord.newBuilder()
+                .setLatencyTotalMicros(io.fooproxy.backend.analytics.AnalyticsBatches.histogram(5, 500))
+                .setProtocol(ProtocolCounters.newBuilder().setDuplicateAnswers(2))
+                .addAllWindow(slices)
+                .build();
+        AnalyticsRecord onlySlices = AnalyticsRecord.newBuilder().addAllWindow(slices).build();
+        AnalyticsRecord emptyProtocolLast = AnalyticsRecord.newBuilder()
+                .setProtocol(ProtocolCounters.getDefaultInstance()).addWindow(slices.get(0)).build();
+        FrontendFigures a = plain.frontends().get(0);
+        FrontendFigures b = plain.frontends().get(1);
+        for (AnalyticsRecord analytics : List.of(full, onlySlices, emptyProtocolLast)) {
+            // the frontend with slices first, then last
+            for (int withSlices = 0; withSlices < 2; withSlices++) {
+                FrontendFigures f = withSlices == 0 ? a : b;
+                FrontendFigures sliced = new FrontendFigures(f.frontendId(), f.totals(), f.incarnation(),
+                        f.lastAppliedSequence(), f.batchesApplied(), f.batchesDuplicate(), f.lastSeenUnixMillis(),
+                        f.lastState(), analytics);
+                AggregatorState s = new AggregatorState(1, T, plain.totals(),
+                        withSlices == 0 ? List.of(sliced, b) : List.of(a, sliced), plain.window());
+                String text = new String(RecoveryFileFormat.encode(s), StandardCharsets.UTF_8);
+                assertThat(text).isEqualTo(RecoveryFileFormat.print(RecoveryFileFormat.toProto(s)) + "\n");
+                assertThat(RecoveryFileFormat.decode(text.getBytes(StandardCharsets.UTF_8))
+                        .frontends().get(withSlices).analytics()).isEqualTo(analytics);
+            }
+        }
     }
 
     @Test
