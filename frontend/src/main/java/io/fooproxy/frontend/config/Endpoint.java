@@ -102,14 +102,13 @@ public record Endpoint(String host, int port) {
         if (anyHost()) {
             return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         }
-        byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
-        if (literal == null) {
+        if (!NetUtil.isValidIpV4Address(host) && !NetUtil.isValidIpV6Address(host)) {
             return InetSocketAddress.createUnresolved(host, port);
         }
         try {
-            return new InetSocketAddress(InetAddress.getByAddress(literal), port);
-        } catch (UnknownHostException e) { // only for a length other than 4 or 16 bytes
-            throw new IllegalStateException("not an address: " + host, e);
+            return new InetSocketAddress(InetAddress.getByName(host), port); // a literal: parsed, scope id and all
+        } catch (UnknownHostException e) { // e.g. a scope id naming no interface here
+            return InetSocketAddress.createUnresolved(host, port);
         }
     }
 

@@ -3,6 +3,7 @@ package io.fooproxy.frontend.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
@@ -67,6 +68,12 @@ class EndpointTest {
         InetSocketAddress v6 = Endpoint.parse("[::1]:8001").connectAddress();
         assertThat(v6.isUnresolved()).isFalse();
         assertThat(v6.getAddress().isLoopbackAddress()).isTrue();
+        // a scope id is kept, or left to the resolver when no such interface exists here
+        InetSocketAddress scoped = Endpoint.parse("[fe80::1%no-such-interface0]:8001").connectAddress();
+        assertThat(scoped.getHostString()).contains("%no-such-interface0");
+        InetSocketAddress loScoped = Endpoint.parse("[fe80::1%lo]:8001").connectAddress();
+        assertThat(loScoped.isUnresolved() || ((Inet6Address) loScoped.getAddress()).getScopeId() > 0)
+                .as("%s keeps its scope", loScoped).isTrue();
     }
 
     @Test
