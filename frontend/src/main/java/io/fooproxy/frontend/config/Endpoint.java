@@ -3,6 +3,7 @@ package io.fooproxy.frontend.config;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.util.NetUtil;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -105,11 +106,23 @@ public record Endpoint(String host, int port) {
         if (!NetUtil.isValidIpV4Address(host) && !NetUtil.isValidIpV6Address(host)) {
             return InetSocketAddress.createUnresolved(host, port);
         }
+        InetAddress literal;
         try {
-            return new InetSocketAddress(InetAddress.getByName(host), port); // a literal: parsed, scope id and all
+            literal = InetAddress.getByName(host); // a literal: parsed, scope id and all, no lookup
         } catch (UnknownHostException e) { // e.g. a scope id naming no interface here
             return InetSocketAddress.createUnresolved(host, port);
         }
+        if (!(literal instanceof Inet6Address v6) || v6.getScopeId() == 0) {
+            // Named after its own text: Netty names each connection's peer address after the one
+            // it was asked to connect to, and for a nameless one it formats a new string, one
+            // more object for every open connection.
+            try {
+                literal = InetAddress.getByAddress(host, literal.getAddress());
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException("a parsed address has 4 or 16 bytes: " + host, e);
+            }
+        }
+        return new InetSocketAddress(literal, port);
     }
 
     /** The same notation {@link #parse} reads. */

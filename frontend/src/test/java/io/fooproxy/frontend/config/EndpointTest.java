@@ -65,6 +65,8 @@ class EndpointTest {
         assertThat(v4.isUnresolved()).isFalse();
         assertThat(v4.getAddress().getAddress()).containsExactly(10, 1, 2, 3);
         assertThat(v4.getPort()).isEqualTo(8001);
+        assertThat(v4.getHostString()).as("named after its text, so never formatted again").isEqualTo("10.1.2.3");
+        assertThat(v4.getHostString()).isSameAs(v4.getHostString());
         InetSocketAddress v6 = Endpoint.parse("[::1]:8001").connectAddress();
         assertThat(v6.isUnresolved()).isFalse();
         assertThat(v6.getAddress().isLoopbackAddress()).isTrue();
