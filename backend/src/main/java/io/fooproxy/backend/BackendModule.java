@@ -140,7 +140,11 @@ public final class BackendModule extends AbstractModule {
         NettyServerBuilder builder = NettyServerBuilder.forAddress(config.grpc().toSocketAddress())
                 // frontends keep one long-lived stream and may ping it; do not GOAWAY them for that
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
-                .permitKeepAliveWithoutCalls(true);
+                .permitKeepAliveWithoutCalls(true)
+                // The handlers never block for long (a batch is applied under the aggregator's
+                // lock in microseconds; acknowledgements go out from the persister), so they run
+                // on gRPC's event loop: no hand-off to an executor thread and back per message.
+                .directExecutor();
         return new BackendGrpcServer(builder, List.of(stats, ingest), health, listener);
     }
 
