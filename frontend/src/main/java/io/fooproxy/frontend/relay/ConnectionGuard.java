@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.fooproxy.frontend.config.Limits;
 import io.fooproxy.frontend.config.LiveSettings;
 import io.fooproxy.frontend.limits.TokenBucket;
+import io.fooproxy.frontend.sniff.Direction;
 import io.fooproxy.frontend.sniff.LineObserver;
 import io.fooproxy.frontend.sniff.MessageType;
 import io.fooproxy.frontend.stats.LimitCounters;
@@ -24,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * Watches one client connection and its upstream connection, and decides when the relay may
  * read on and when the pair must go: idle timeouts, the per-address REQ quota and the drain on
  * SIGTERM. One instance per client connection, with a side for each of the two relays ({@link
- * #clientSide()}, {@link #upstreamSide()}), which is also the {@link LineObserver} of that
- * channel's scanner; everything runs on the pair's one event loop, so the state needs no locks.
+ * #side}), which is also the {@link LineObserver} of that channel's scanner; everything runs on
+ * the pair's one event loop, so the state needs no locks.
  *
  * <p>It counts the REQs the client sent and the answers the upstream sent: a REQ is
  * <em>outstanding</em> until an ACK or NAK line follows it. From that:
@@ -122,24 +123,12 @@ public final class ConnectionGuard {
         this.maxLineLength = maxLineLength;
     }
 
-    /** For the client channel's relay. */
-    RelayGuard clientSide() {
-        return clientSide;
-    }
-
-    /** For the upstream channel's relay. */
-    RelayGuard upstreamSide() {
-        return upstreamSide;
-    }
-
-    /** For the client to server scanner. */
-    LineObserver requestLines() {
-        return clientSide;
-    }
-
-    /** For the server to client scanner. */
-    LineObserver answerLines() {
-        return upstreamSide;
+    /**
+     * The side for the relay that reads {@code direction}'s bytes, and for that direction's
+     * scanner: the client side for client to server, the upstream side for server to client.
+     */
+    RelayGuard side(Direction direction) {
+        return direction == Direction.CLIENT_TO_SERVER ? clientSide : upstreamSide;
     }
 
     /** REQs sent and not yet answered. */
@@ -311,7 +300,7 @@ public final class ConnectionGuard {
     }
 
     /** What the client channel's relay tells the guard; also observes the client's lines. */
-    private final class ClientSide implements RelayGuard, LineObserver {
+    private final class ClientSide implements RelayGuard {
         @Override
         public void onLine(MessageType message) {
             onClientLine(message);
@@ -367,7 +356,7 @@ public final class ConnectionGuard {
     }
 
     /** What the upstream channel's relay tells the guard; also observes the upstream's lines. */
-    private final class UpstreamSide implements RelayGuard, LineObserver {
+    private final class UpstreamSide implements RelayGuard {
         @Override
         public void onLine(MessageType message) {
             onUpstreamLine(message);

@@ -1,17 +1,24 @@
 package io.fooproxy.frontend.relay;
 
+import io.fooproxy.frontend.sniff.LineObserver;
+import io.fooproxy.frontend.sniff.MessageType;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 
 /**
  * What one channel's {@link RelayHandler} tells the connection's guard, and asks of it: the
- * {@link ConnectionGuard}'s client side or upstream side. Everything is called on the pair's
- * event loop. Not a handler of its own, so a guarded channel has one handler context, not two.
+ * {@link ConnectionGuard}'s client side or upstream side. Also the {@link LineObserver} of that
+ * channel's scanner, so the guard sees each line the relay sniffs. Everything is called on the
+ * pair's event loop. Not a handler of its own, so a guarded channel has one handler context, not
+ * two.
  */
-interface RelayGuard {
+interface RelayGuard extends LineObserver {
     /** Guards nothing: every read and write goes ahead (relays tested on their own). */
     RelayGuard NONE = new RelayGuard() { };
+
+    @Override
+    default void onLine(MessageType message) { }
 
     /** The relay joined its channel's pipeline; the channel may or may not be active yet. */
     default void attached(ChannelHandlerContext relay) { }

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import io.fooproxy.frontend.config.Endpoint;
 import io.fooproxy.frontend.sniff.Direction;
-import io.fooproxy.frontend.sniff.LineObserver;
 import io.fooproxy.frontend.sniff.LineScanner;
 import io.fooproxy.frontend.sniff.MessageObserver;
 import io.fooproxy.frontend.sniff.TrafficSink;
@@ -102,14 +101,8 @@ final class UpstreamConnectHandler extends ChannelInboundHandlerAdapter {
             // From now on a relay on each side owns the pair and starts reading. This runs as
             // the connect completes, before the upstream can be read at all.
             Channel connected = connect.channel();
-            LineScanner answers = new LineScanner(Direction.SERVER_TO_CLIENT, maxLineLength, sink,
-                    guard == null ? LineObserver.NONE : guard.answerLines(), messages);
-            connected.pipeline().addLast(RelayHandler.NAME, new RelayHandler(client, Direction.SERVER_TO_CLIENT,
-                    sink, answers, guard == null ? RelayGuard.NONE : guard.upstreamSide()));
-            LineScanner requests = new LineScanner(Direction.CLIENT_TO_SERVER, maxLineLength, sink,
-                    guard == null ? LineObserver.NONE : guard.requestLines(), messages);
-            ctx.pipeline().addAfter(ctx.name(), RelayHandler.NAME, new RelayHandler(connected,
-                    Direction.CLIENT_TO_SERVER, sink, requests, guard == null ? RelayGuard.NONE : guard.clientSide()));
+            connected.pipeline().addLast(RelayHandler.NAME, relay(client, Direction.SERVER_TO_CLIENT));
+            ctx.pipeline().addAfter(ctx.name(), RelayHandler.NAME, relay(connected, Direction.CLIENT_TO_SERVER));
             if (early != null) {
                 for (Object msg = early.poll(); msg != null; msg = early.poll()) {
                     ctx.fireChannelRead(msg);
@@ -129,6 +122,13 @@ final class UpstreamConnectHandler extends ChannelInboundHandlerAdapter {
                 forward, address(client), RelayHandler.describe(connect.cause()));
         sink.onUpstreamConnectFailure();
         client.close();
+    }
+
+    /** The relay of the channel that reads {@code direction}'s bytes, writing them to {@code peer}. */
+    private RelayHandler relay(Channel peer, Direction direction) {
+        RelayGuard side = guard == null ? RelayGuard.NONE : guard.side(direction);
+        LineScanner scanner = new LineScanner(direction, maxLineLength, sink, side, messages);
+        return new RelayHandler(peer, direction, sink, scanner, side);
     }
 
     @Override
