@@ -27,7 +27,6 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.ToLongFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -53,17 +52,27 @@ public final class RecoveryFileFormat {
     private RecoveryFileFormat() {}
 
     /**
-     * The snapshot as the file's content.
+     * The snapshot as the file's content. A one-off: the persister, which writes again and again,
+     * keeps a {@link WindowColumnCache} and calls {@link #encode(AggregatorState, WindowColumnCache)}.
+     */
+    public static byte[] encode(AggregatorState state) {
+        return encode(state, new WindowColumnCache());
+    }
+
+    /**
+     * The snapshot as the file's content, the window's text taken from {@code windowText} where
+     * it is unchanged since the last call.
      *
      * <p>Byte for byte what JsonFormat prints for {@link #toProto} (a test holds it to that), but
      * the window, which is nearly all of the file (up to ten thousand buckets), and each
      * frontend's latency slices (up to a hundred histograms) are written by hand: JsonFormat's
-     * reflective printer takes about ten times as long for them, and this runs up to ten times a
+     * reflective printer takes about ten times as long for them, and this runs four times a
      * second. The consumption table (field 6) follows the window, as JsonFormat orders fields by
      * number.
      */
-    public static byte[] encode(AggregatorState state) {
+    static byte[] encode(AggregatorState state, WindowColumnCache windowText) {
         requireNonNull(state, "state");
+        requireNonNull(windowText, "windowText");
         String head = headerJson(state);
         String tail = consumptionMembers(state);
         List<WindowBucket> window = state.window();
@@ -74,26 +83,11 @@ public final class RecoveryFileFormat {
             return (head.substring(0, head.length() - 1) + (head.length() > 2 ? "," : "") + tail
                     + "}\n").getBytes(StandardCharsets.UTF_8);
         }
-        StringBuilder out = new StringBuilder(head.length() + 24 * window.size() + tail.length() + 128);
-        out.append(head, 0, head.length() - 1); // up to the closing brace; window comes next
-        long base = window.get(0).startUnixMillis();
-        out.append(",\"window\":{");
-        if (base != 0) {
-            out.append("\"base_unix_millis\":\"").append(base).append("\",");
-        }
-        out.append("\"offset_millis\":[");
-        for (int i = 0; i < window.size(); i++) {
-            out.append(i == 0 ? "" : ",").append(offset(base, window.get(i)));
-        }
-        column(out, "requests", window, WindowBucket::requests);
-        column(out, "acks", window, WindowBucket::acks);
-        column(out, "naks", window, WindowBucket::naks);
-        out.append("]}");
-        if (!tail.isEmpty()) {
-            out.append(',').append(tail);
-        }
-        out.append("}\n");
-        return out.toString().getBytes(StandardCharsets.UTF_8);
+        // up to the header's closing brace; the window comes next
+        byte[] before = (head.substring(0, head.length() - 1) + ",\"window\":")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] after = ((tail.isEmpty() ? "" : "," + tail) + "}\n").getBytes(StandardCharsets.UTF_8);
+        return windowText.render(before, window, after);
     }
 
     /** The snapshot as a message: what {@link #encode} renders. */
@@ -101,10 +95,10 @@ public final class RecoveryFileFormat {
         RecoverySnapshot.Builder snapshot = header(state).toBuilder();
         List<WindowBucket> window = state.window();
         if (!window.isEmpty()) {
-            long base = window.get(0).startUnixMillis();
+            long base = WindowColumnCache.base(window);
             WindowBuckets.Builder w = WindowBuckets.newBuilder().setBaseUnixMillis(base);
             for (WindowBucket b : window) {
-                w.addOffsetMillis((int) offset(base, b))
+                w.addOffsetMillis((int) (b.startUnixMillis() - base))
                         .addRequests(b.requests())
                         .addAcks(b.acks())
                         .addNaks(b.naks());
@@ -256,31 +250,6 @@ public final class RecoveryFileFormat {
         } catch (InvalidProtocolBufferException e) {
             // only Any fields without a type registry fail to print; the snapshot has none
             throw new IllegalStateException("cannot render the recovery snapshot", e);
-        }
-    }
-
-    private static long offset(long base, WindowBucket b) {
-        long offset = b.startUnixMillis() - base;
-        if (offset < 0 || offset > 0xFFFF_FFFFL) {
-            throw new IllegalStateException("window buckets not ascending within 2^32 ms");
-        }
-        return offset;
-    }
-
-    /** A uint64 column, quoted as protobuf's JSON mapping quotes 64-bit integers. */
-    private static void column(StringBuilder out, String name, List<WindowBucket> window,
-            ToLongFunction<WindowBucket> value) {
-        out.append("],\"").append(name).append("\":[");
-        for (int i = 0; i < window.size(); i++) {
-            long v = value.applyAsLong(window.get(i));
-            out.append(i == 0 ? "\"" : ",\"");
-            // the digits straight into the builder: no String per value (40 000 of them a write)
-            if (v >= 0) {
-                out.append(v);
-            } else {
-                out.append(Long.toUnsignedString(v));
-            }
-            out.append('"');
         }
     }
 

@@ -384,7 +384,9 @@ class RecoveryManagerTest {
                 .contains("\"saved_at_unix_millis\":\"" + T + "\"")
                 .contains("\"frontend_id\":\"fe-1\"")
                 .contains("\"last_applied_sequence\":\"3\"")
-                .contains("\"window\":{\"base_unix_millis\":\"" + (T - 2) + "\"");
+                .contains("\"window\":{\"base_unix_millis\":\""
+                        + Math.floorDiv(T - 2, WindowColumnCache.BASE_ALIGNMENT_MILLIS)
+                        * WindowColumnCache.BASE_ALIGNMENT_MILLIS + "\"");
         RestoredSnapshot s = read(path);
         assertThat(s.window()).containsExactly(new WindowBucket(T - 2, 4, 1, 0));
         assertThat(s.frontends().get(0).incarnation()).isEqualTo(5);
