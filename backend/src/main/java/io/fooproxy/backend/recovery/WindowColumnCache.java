@@ -29,8 +29,8 @@ final class WindowColumnCache {
     static final int CHUNK_MILLIS = 1024;
     /** Chunks kept: the retained 12 s span touches at most 13. */
     private static final int SLOTS = 16;
-    private static final String[] COLUMN_OPENERS =
-            {"\"offset_millis\":[", "],\"requests\":[", "],\"acks\":[", "],\"naks\":["};
+    private static final byte[][] COLUMN_OPENERS = {ascii("\"offset_millis\":["),
+            ascii("],\"requests\":["), ascii("],\"acks\":["), ascii("],\"naks\":[")};
 
     private final Chunk[] slots = new Chunk[SLOTS];
     private final StringBuilder scratch = new StringBuilder(CHUNK_MILLIS * 8);
@@ -72,11 +72,10 @@ final class WindowColumnCache {
             chunks.add(chunk(index, base, window, from, to));
             from = to;
         }
-        byte[] open = (base == 0 ? "{" : "{\"base_unix_millis\":\"" + base + "\",")
-                .getBytes(StandardCharsets.US_ASCII);
+        byte[] open = ascii(base == 0 ? "{" : "{\"base_unix_millis\":\"" + base + "\",");
         int length = before.length + open.length + after.length + 2; // "]}"
         for (int c = 0; c < COLUMN_OPENERS.length; c++) {
-            length += COLUMN_OPENERS[c].length() + chunks.size() - 1;
+            length += COLUMN_OPENERS[c].length + chunks.size() - 1;
             for (Chunk chunk : chunks) {
                 length += chunk.text[c].length;
             }
@@ -85,7 +84,7 @@ final class WindowColumnCache {
         int at = put(out, 0, before);
         at = put(out, at, open);
         for (int c = 0; c < COLUMN_OPENERS.length; c++) {
-            at = put(out, at, COLUMN_OPENERS[c].getBytes(StandardCharsets.US_ASCII));
+            at = put(out, at, COLUMN_OPENERS[c]);
             for (int i = 0; i < chunks.size(); i++) {
                 if (i > 0) {
                     out[at++] = ',';
@@ -126,8 +125,7 @@ final class WindowColumnCache {
             kept.call = call;
             return kept;
         }
-        Chunk chunk = new Chunk();
-        chunk.print(index, base, window, from, to, scratch);
+        Chunk chunk = new Chunk(index, base, window, from, to, scratch);
         chunk.call = call;
         chunksPrinted++;
         // a slot this call has used already (a window wider than the slots) keeps its chunk
@@ -142,34 +140,21 @@ final class WindowColumnCache {
         return at + bytes.length;
     }
 
-    /** One chunk's buckets and the text of its part of each column. */
+    /** One chunk's buckets, as printed, and the text of its part of each column. */
     private static final class Chunk {
-        long index;
-        long base;
-        long call;
-        long[] starts = new long[0];
-        long[] requests = new long[0];
-        long[] acks = new long[0];
-        long[] naks = new long[0];
+        final long index;
+        final long base;
+        final long[] starts;
+        final long[] requests;
+        final long[] acks;
+        final long[] naks;
         /** The chunk's part of offset_millis, requests, acks and naks, comma-separated. */
-        final byte[][] text = new byte[COLUMN_OPENERS.length][];
+        final byte[][] text;
+        /** The last {@link #render} call that used this chunk. */
+        long call;
 
-        boolean holds(long index, long base, List<WindowBucket> window, int from, int to) {
-            if (this.index != index || this.base != base || starts.length != to - from) {
-                return false;
-            }
-            for (int i = from; i < to; i++) {
-                WindowBucket b = window.get(i);
-                int j = i - from;
-                if (b.startUnixMillis() != starts[j] || b.requests() != requests[j]
-                        || b.acks() != acks[j] || b.naks() != naks[j]) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        void print(long index, long base, List<WindowBucket> window, int from, int to,
+        /** Prints buckets {@code [from, to)} of {@code window}. */
+        Chunk(long index, long base, List<WindowBucket> window, int from, int to,
                 StringBuilder scratch) {
             this.index = index;
             this.base = base;
@@ -189,10 +174,24 @@ final class WindowColumnCache {
             for (int i = 0; i < n; i++) {
                 scratch.append(i == 0 ? "" : ",").append(starts[i] - base);
             }
-            text[0] = ascii(scratch);
-            text[1] = quoted(requests, scratch);
-            text[2] = quoted(acks, scratch);
-            text[3] = quoted(naks, scratch);
+            text = new byte[][] {ascii(scratch), quoted(requests, scratch),
+                    quoted(acks, scratch), quoted(naks, scratch)};
+        }
+
+        /** Whether buckets {@code [from, to)} of {@code window} are exactly this chunk's. */
+        boolean holds(long index, long base, List<WindowBucket> window, int from, int to) {
+            if (this.index != index || this.base != base || starts.length != to - from) {
+                return false;
+            }
+            for (int i = from; i < to; i++) {
+                WindowBucket b = window.get(i);
+                int j = i - from;
+                if (b.startUnixMillis() != starts[j] || b.requests() != requests[j]
+                        || b.acks() != acks[j] || b.naks() != naks[j]) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** A uint64 column part, quoted as protobuf's JSON mapping quotes 64-bit integers. */
@@ -210,9 +209,9 @@ final class WindowColumnCache {
             }
             return ascii(scratch);
         }
+    }
 
-        private static byte[] ascii(StringBuilder text) {
-            return text.toString().getBytes(StandardCharsets.US_ASCII);
-        }
+    private static byte[] ascii(CharSequence text) {
+        return text.toString().getBytes(StandardCharsets.US_ASCII);
     }
 }
