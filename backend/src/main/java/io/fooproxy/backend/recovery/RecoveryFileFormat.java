@@ -92,7 +92,7 @@ public final class RecoveryFileFormat {
 
     /** The snapshot as a message: what {@link #encode} renders. */
     static RecoverySnapshot toProto(AggregatorState state) {
-        RecoverySnapshot.Builder snapshot = header(state).toBuilder();
+        RecoverySnapshot.Builder snapshot = head(state).addAllFrontends(frontendRecords(state));
         List<WindowBucket> window = state.window();
         if (!window.isEmpty()) {
             long base = WindowColumnCache.base(window);
@@ -170,24 +170,28 @@ public final class RecoveryFileFormat {
     }
 
     /**
-     * {@link #header} as JsonFormat prints it, with the frontends' latency slices (the last field
-     * of the last field of each frontend's record) written by hand.
+     * The head and the frontends' records as JsonFormat prints them, with the frontends' latency
+     * slices (the last field of the last field of each record) written by hand.
      */
     private static String headerJson(AggregatorState state) {
-        RecoverySnapshot header = header(state);
-        if (header.getFrontendsCount() == 0) {
-            return print(header);
+        String head = print(head(state));
+        List<FrontendRecord> frontends = frontendRecords(state);
+        if (frontends.isEmpty()) {
+            return head;
         }
-        String head = print(header.toBuilder().clearFrontends().build());
+        int binary = 0;
+        for (FrontendRecord r : frontends) {
+            binary += r.getSerializedSize();
+        }
         // about what the JSON takes: base64 and the field names roughly double the binary size
-        StringBuilder out = new StringBuilder(head.length() + 2 * header.getSerializedSize() + 64);
+        StringBuilder out = new StringBuilder(head.length() + 2 * binary + 64);
         out.append(head, 0, head.length() - 1); // format_version (never 0) and totals come first
         out.append(",\"frontends\":[");
-        for (int i = 0; i < header.getFrontendsCount(); i++) {
+        for (int i = 0; i < frontends.size(); i++) {
             if (i > 0) {
                 out.append(',');
             }
-            frontendJson(out, header.getFrontends(i));
+            frontendJson(out, frontends.get(i));
         }
         return out.append("]}").toString();
     }
@@ -223,14 +227,19 @@ public final class RecoveryFileFormat {
         out.append("]}}");
     }
 
-    /** Everything but the window. */
-    private static RecoverySnapshot header(AggregatorState state) {
-        RecoverySnapshot.Builder snapshot = RecoverySnapshot.newBuilder()
+    /** The snapshot's first fields: format version, time and totals. */
+    private static RecoverySnapshot.Builder head(AggregatorState state) {
+        return RecoverySnapshot.newBuilder()
                 .setFormatVersion(FORMAT_VERSION)
                 .setSavedAtUnixMillis(state.takenAtUnixMillis())
                 .setTotals(state.totals());
+    }
+
+    /** One record per frontend, in the state's order. */
+    private static List<FrontendRecord> frontendRecords(AggregatorState state) {
+        List<FrontendRecord> records = new ArrayList<>(state.frontends().size());
         for (FrontendFigures f : state.frontends()) {
-            snapshot.addFrontends(FrontendRecord.newBuilder()
+            records.add(FrontendRecord.newBuilder()
                     .setFrontendId(f.frontendId())
                     .setTotals(f.totals())
                     .setIncarnation(f.incarnation())
@@ -239,9 +248,10 @@ public final class RecoveryFileFormat {
                     .setBatchesDuplicate(f.batchesDuplicate())
                     .setLastSeenUnixMillis(f.lastSeenUnixMillis())
                     .setLastState(f.lastState())
-                    .setAnalytics(f.analytics()));
+                    .setAnalytics(f.analytics())
+                    .build());
         }
-        return snapshot.build();
+        return records;
     }
 
     static String print(MessageOrBuilder message) {
