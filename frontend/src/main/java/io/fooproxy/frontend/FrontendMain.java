@@ -13,13 +13,12 @@ import io.fooproxy.frontend.config.LogbackRootLevel;
 import io.fooproxy.frontend.relay.FrontendServer;
 import io.fooproxy.frontend.relay.Transport;
 import io.fooproxy.frontend.stats.StatsPrinter;
+import io.fooproxy.frontend.telemetry.BackendLink;
 import io.fooproxy.frontend.telemetry.TelemetryPublisher;
-import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -81,7 +80,7 @@ public final class FrontendMain {
         StatsPrinter printer = injector.getInstance(StatsPrinter.class);
         // telemetry=off: no publisher and no channel to the backend are even created
         TelemetryPublisher telemetry = config.telemetry() ? injector.getInstance(TelemetryPublisher.class) : null;
-        ManagedChannel backendChannel = config.telemetry() ? injector.getInstance(ManagedChannel.class) : null;
+        BackendLink backendLink = config.telemetry() ? injector.getInstance(BackendLink.class) : null;
         LiveSettings live = injector.getInstance(LiveSettings.class);
 
         // handlers first, so that a TERM arriving during startup still takes the graceful path
@@ -120,13 +119,7 @@ public final class FrontendMain {
             if (telemetry.close(TELEMETRY_FLUSH)) {
                 log.info("telemetry flushed: every batch acknowledged by the backend");
             }
-            backendChannel.shutdown();
-            try {
-                backendChannel.awaitTermination(1, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            backendChannel.shutdownNow();
+            backendLink.close();
         }
         log.info("stopped");
         System.exit(0);

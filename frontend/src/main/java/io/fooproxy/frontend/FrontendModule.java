@@ -20,17 +20,16 @@ import io.fooproxy.frontend.stats.LocalCounters;
 import io.fooproxy.frontend.stats.StatsPrinter;
 import io.fooproxy.frontend.stats.StatsSource;
 import io.fooproxy.frontend.telemetry.BackendFirstStatsSource;
+import io.fooproxy.frontend.telemetry.BackendLink;
 import io.fooproxy.frontend.telemetry.BackendStatsClient;
 import io.fooproxy.frontend.telemetry.PublisherStatsSource;
 import io.fooproxy.frontend.telemetry.TelemetryAggregator;
 import io.fooproxy.frontend.telemetry.TelemetryPublisher;
 import io.fooproxy.frontend.telemetry.TelemetrySettings;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Wires the frontend. Starts nothing: {@link FrontendMain} starts the server it gets from here.
@@ -104,40 +103,27 @@ public final class FrontendModule extends AbstractModule {
         return TrafficSinks.fanOut(List.of(localCounters, telemetry.get()));
     }
 
-    /** The one channel to the backend: telemetry stream and stats queries share it. */
+    /** The one channel to the backend, and the thread it and the publisher run on. */
     @Provides
     @Singleton
-    ManagedChannel backendChannel(FrontendConfig config) {
-        // host and port, not a SocketAddress: gRPC's resolver then looks the name up (and again
-        // on reconnect), where an unresolved InetSocketAddress would fail every attempt
+    BackendLink backendLink(FrontendConfig config) {
         InetSocketAddress backend = config.backend().connectAddress();
-        return NettyChannelBuilder.forAddress(backend.getHostString(), backend.getPort())
-                .usePlaintext()
-                // a backend that stops answering without closing the connection (frozen, or its
-                // host gone) would otherwise hold the telemetry stream forever: an unanswered
-                // ping closes the connection and the publisher resends on a new one. Pings go
-                // only after 20 s without a read (acks arrive far more often), above the 10 s
-                // the backend permits.
-                .keepAliveTime(20, TimeUnit.SECONDS)
-                .keepAliveTimeout(10, TimeUnit.SECONDS)
-                // The publisher resends unacknowledged batches on a new stream itself, so gRPC's
-                // own retry layer would only buffer each message a second time.
-                .disableRetry()
-                // Callbacks run on gRPC's event loop: the telemetry stream's only re-post to the
-                // publisher thread, and the stats stub is blocking (its own executor). This
-                // saves a thread hand-off for every acknowledgement.
-                .directExecutor()
-                .build();
+        return BackendLink.to(backend.getHostString(), backend.getPort());
+    }
+
+    @Provides
+    ManagedChannel backendChannel(BackendLink link) {
+        return link.channel();
     }
 
     @Provides
     @Singleton
     TelemetryPublisher telemetryPublisher(
             FrontendConfig config, TelemetryAggregator aggregator, AnalyticsRecorder analytics,
-            ManagedChannel backend, Clock clock) {
+            BackendLink link, Clock clock) {
         TelemetrySettings settings = TelemetrySettings.defaults(config.frontendId())
                 .withFlushInterval(config.flushInterval());
-        return new TelemetryPublisher(settings, aggregator, analytics, backend, clock);
+        return new TelemetryPublisher(settings, aggregator, analytics, link.channel(), clock, link.executor());
     }
 
     @Provides

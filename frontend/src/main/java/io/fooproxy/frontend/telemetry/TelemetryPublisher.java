@@ -26,8 +26,8 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,9 +40,11 @@ import org.slf4j.LoggerFactory;
  * (frontend_id, incarnation, sequence); every unacknowledged batch is kept and resent, unchanged
  * and in order, on the next stream; the backend de-duplicates.
  *
- * <p>Everything runs on one private thread ("telemetry-publisher"): the flush tick, the gRPC
+ * <p>Everything runs on the one thread of the executor it is given: the flush tick, the gRPC
  * callbacks (re-posted there), reconnects. So the state below needs no locks, and the relay
- * never waits for anything here — it only writes to the aggregator.
+ * never waits for anything here — it only writes to the aggregator. In the frontend that thread
+ * is the backend channel's own event loop ({@link BackendLink}), so a batch and its ack never
+ * cross threads.
  *
  * <p>Memory is bounded for an outage of any length: at most {@code maxInFlightBatches} batches
  * are sent and unacknowledged (they are never altered: the backend may already have applied
@@ -74,7 +76,9 @@ public final class TelemetryPublisher implements AutoCloseable {
     private final Clock clock;
     private final long incarnation;
     private final long startedUnixMillis;
-    private final ScheduledThreadPoolExecutor executor;
+    private final ScheduledExecutorService executor;
+    /** Set by {@link #start}, cancelled by {@link #close}, which may run on another thread. */
+    private volatile ScheduledFuture<?> tickTask;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CompletableFuture<Boolean> closeOutcome = new CompletableFuture<>();
@@ -121,12 +125,15 @@ public final class TelemetryPublisher implements AutoCloseable {
      * @param aggregator the sink the relay writes to; this publisher is its only drainer
      * @param channel to the backend (the caller owns it and shuts it down after {@link #close})
      * @param clock wall clock for timestamps, watermark and bucket ages; the aggregator's clock
+     * @param executor runs all of the publisher's work; it must run its tasks one at a time, on
+     *     one thread, and never be blocked for long. The caller owns it and shuts it down after
+     *     {@link #close}
      */
     public TelemetryPublisher(TelemetrySettings settings, TelemetryAggregator aggregator,
-            Channel channel, Clock clock) {
+            Channel channel, Clock clock, ScheduledExecutorService executor) {
         this(settings, aggregator, new AnalyticsRecorder(
                 new AnalyticsSettings(false, 1, 1), AnalyticsClock.SYSTEM),
-                channel, clock);
+                channel, clock, executor);
     }
 
     /**
@@ -134,7 +141,7 @@ public final class TelemetryPublisher implements AutoCloseable {
      *     carries what was drained since the previous one
      */
     public TelemetryPublisher(TelemetrySettings settings, TelemetryAggregator aggregator,
-            AnalyticsRecorder analytics, Channel channel, Clock clock) {
+            AnalyticsRecorder analytics, Channel channel, Clock clock, ScheduledExecutorService executor) {
         this.settings = requireNonNull(settings, "settings");
         this.aggregator = requireNonNull(aggregator, "aggregator");
         this.analytics = requireNonNull(analytics, "analytics");
@@ -147,14 +154,7 @@ public final class TelemetryPublisher implements AutoCloseable {
         this.watermark = startedUnixMillis;
         // The first tick sends a batch right away, so the backend sees this frontend at once.
         this.lastCutNanos = System.nanoTime() - settings.heartbeatInterval().toNanos();
-        this.executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "telemetry-publisher");
-            t.setDaemon(true);
-            return t;
-        });
-        executor.setRemoveOnCancelPolicy(true);
-        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+        this.executor = requireNonNull(executor, "executor");
         publishStatus();
     }
 
@@ -164,7 +164,7 @@ public final class TelemetryPublisher implements AutoCloseable {
             throw new IllegalStateException("telemetry publisher is closed");
         }
         if (started.compareAndSet(false, true)) {
-            executor.scheduleWithFixedDelay(() -> runSafely(this::tick), 0,
+            tickTask = executor.scheduleWithFixedDelay(() -> runSafely(this::tick), 0,
                     settings.flushInterval().toNanos(), NANOSECONDS);
         }
     }
@@ -192,9 +192,10 @@ public final class TelemetryPublisher implements AutoCloseable {
     /**
      * Final flush: drains everything the aggregator holds (stop the relay first), sends it,
      * waits up to {@code timeout} for the backend to acknowledge every batch, then ends the
-     * stream (half-close if all acknowledged, cancel otherwise) and stops the thread. Returns
-     * whether everything was acknowledged. Later calls wait for and return the same outcome.
-     * Does not shut down the channel.
+     * stream (half-close if all acknowledged, cancel otherwise) and stops the flush tick.
+     * Returns whether everything was acknowledged. Later calls wait for and return the same
+     * outcome. Shuts down neither the channel nor the executor, and must not be called on the
+     * executor's thread (it waits for work queued there).
      */
     public boolean close(Duration timeout) {
         requireNonNull(timeout, "timeout");
@@ -221,11 +222,9 @@ public final class TelemetryPublisher implements AutoCloseable {
             }
         });
         await(stoppedStream, System.nanoTime() + STOP_GRACE.toNanos());
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(STOP_GRACE.toNanos(), NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        ScheduledFuture<?> tick = tickTask;
+        if (tick != null) {
+            tick.cancel(false); // a tick after stop() would do nothing, but need not run
         }
         closeOutcome.complete(allAcked);
         return allAcked;

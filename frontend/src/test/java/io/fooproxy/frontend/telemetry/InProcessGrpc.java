@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -22,6 +24,7 @@ final class InProcessGrpc implements AfterEachCallback {
     private final Deque<AutoCloseable> closeFirst = new ArrayDeque<>();
     private Server server;
     private ManagedChannel channel;
+    private ScheduledExecutorService executor;
 
     String name() {
         return name;
@@ -57,7 +60,19 @@ final class InProcessGrpc implements AfterEachCallback {
         return channel;
     }
 
-    /** Closed (last registered first) before the channel and server. */
+    /** A single thread for a publisher to run on, as the backend link's event loop is in the frontend. */
+    synchronized ScheduledExecutorService executor() {
+        if (executor == null) {
+            executor = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "telemetry-test");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return executor;
+    }
+
+    /** Closed (last registered first) before the executor, the channel and the server. */
     synchronized <T extends AutoCloseable> T register(T closeable) {
         closeFirst.push(closeable);
         return closeable;
@@ -67,6 +82,11 @@ final class InProcessGrpc implements AfterEachCallback {
     public synchronized void afterEach(ExtensionContext context) throws Exception {
         while (!closeFirst.isEmpty()) {
             closeFirst.pop().close();
+        }
+        if (executor != null) {
+            executor.shutdownNow();
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+            executor = null;
         }
         if (channel != null) {
             channel.shutdownNow();

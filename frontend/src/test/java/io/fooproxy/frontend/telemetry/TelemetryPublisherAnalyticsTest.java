@@ -41,7 +41,7 @@ class TelemetryPublisherAnalyticsTest {
                 .withBackoff(Duration.ofMillis(10), Duration.ofMillis(100));
         Clock clock = Clock.systemUTC();
         return grpc.register(new TelemetryPublisher(settings, new TelemetryAggregator(clock), analytics,
-                grpc.channel(), clock));
+                grpc.channel(), clock, grpc.executor()));
     }
 
     private static long matched(Collection<TelemetryBatch> batches) {

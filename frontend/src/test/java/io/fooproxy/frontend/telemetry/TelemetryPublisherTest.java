@@ -35,7 +35,7 @@ class TelemetryPublisherTest {
 
     private TelemetryPublisher publisher(TelemetrySettings settings, TelemetryAggregator agg,
             Clock clock) {
-        return grpc.register(new TelemetryPublisher(settings, agg, grpc.channel(), clock));
+        return grpc.register(new TelemetryPublisher(settings, agg, grpc.channel(), clock, grpc.executor()));
     }
 
     @Test
