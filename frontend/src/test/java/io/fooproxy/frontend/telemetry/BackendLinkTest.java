@@ -20,6 +20,9 @@ class BackendLinkTest {
 
     private final RecordingTelemetryService backend = new RecordingTelemetryService();
     private Server server;
+    /** Closed after each test whatever it asserted (closing twice is harmless). */
+    private BackendLink link;
+    private TelemetryPublisher pub;
 
     @BeforeEach
     void startServer() throws Exception {
@@ -30,24 +33,34 @@ class BackendLinkTest {
     }
 
     @AfterEach
-    void stopServer() throws Exception {
+    void closeAll() throws Exception {
+        if (pub != null) {
+            pub.close(Duration.ofSeconds(1));
+        }
+        if (link != null) {
+            link.close();
+        }
+        stopServer();
+    }
+
+    private void stopServer() throws Exception {
         server.shutdownNow();
         server.awaitTermination(5, TimeUnit.SECONDS);
     }
 
-    private TelemetryPublisher publisher(BackendLink link, TelemetryAggregator agg, Clock clock) {
+    private void connect(TelemetryAggregator agg, Clock clock) {
+        link = BackendLink.to("127.0.0.1", server.getPort());
         TelemetrySettings settings = TelemetrySettings.defaults("fe-link")
                 .withFlushInterval(Duration.ofMillis(10))
                 .withBackoff(Duration.ofMillis(10), Duration.ofMillis(100));
-        return new TelemetryPublisher(settings, agg, link.channel(), clock, link.executor());
+        pub = new TelemetryPublisher(settings, agg, link.channel(), clock, link.executor());
     }
 
     @Test
     void batchesAreAcknowledgedAndCloseLeavesNothingRunning() {
         Clock clock = Clock.systemUTC();
         TelemetryAggregator agg = new TelemetryAggregator(clock);
-        BackendLink link = BackendLink.to("127.0.0.1", server.getPort());
-        TelemetryPublisher pub = publisher(link, agg, clock);
+        connect(agg, clock);
         pub.start();
         for (int i = 0; i < 500; i++) {
             agg.onMessage(MessageType.REQ);
@@ -75,27 +88,21 @@ class BackendLinkTest {
         Clock clock = Clock.systemUTC();
         TelemetryAggregator agg = new TelemetryAggregator(clock);
         int port = server.getPort();
-        BackendLink link = BackendLink.to("127.0.0.1", port);
-        TelemetryPublisher pub = publisher(link, agg, clock);
-        try {
-            pub.start();
-            agg.onMessage(MessageType.REQ);
-            await().atMost(WAIT).until(() -> backend.uniqueRequests() == 1);
+        connect(agg, clock);
+        pub.start();
+        agg.onMessage(MessageType.REQ);
+        await().atMost(WAIT).until(() -> backend.uniqueRequests() == 1);
 
-            stopServer();
-            agg.onMessage(MessageType.REQ);
-            server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
-                    .addService(backend)
-                    .build()
-                    .start();
+        stopServer();
+        agg.onMessage(MessageType.REQ);
+        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+                .addService(backend)
+                .build()
+                .start();
 
-            await().atMost(WAIT).untilAsserted(() -> {
-                assertThat(backend.uniqueRequests()).isEqualTo(2);
-                assertThat(pub.status().unackedBatches()).isZero();
-            });
-        } finally {
-            pub.close(Duration.ofSeconds(1));
-            link.close();
-        }
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(backend.uniqueRequests()).isEqualTo(2);
+            assertThat(pub.status().unackedBatches()).isZero();
+        });
     }
 }
