@@ -22,7 +22,7 @@ else
 fi
 FOO_UPSTREAM_LISTEN=${FOO_UPSTREAM_LISTEN:-127.0.0.1:${FOO_FORWARD##*:}}
 
-# JVM options, chosen for a 2-core box (README "Performance" has the measurements behind them).
+# JVM options, chosen for a 2-core box (bench/FINDINGS.md has the measurements behind them).
 # Frontend, flag by flag:
 #   -Xms256m -Xmx256m        fixed heap: the footprint is known up front and never resized; an
 #                            idle connection costs ~4 KiB of it (bench/memory), so 256 MiB holds

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>io_uring hands the kernel every read and write an event-loop pass has queued in one system
  * call, where epoll makes one per chunk plus an {@code epoll_wait}; it measured level with epoll
- * at one connection and faster with many (README, Performance). Epoll is cheaper than NIO per
+ * at one connection and faster with many (bench/FINDINGS.md). Epoll is cheaper than NIO per
  * system call (no JDK selector and socket wrappers, reads straight into the buffer's memory).
  * Netty 4.2.18's epoll has a defect with half-closed channels that {@link EpollStaysRegistered}
  * works around; {@code FrontendServerTest} runs every relay behaviour on every transport this
