@@ -7,7 +7,7 @@
  *   java -cp frontend/target/foo-proxy-frontend.jar bench/AnalyticsCost.java [lines-per-read, default 16]
  *
  * The whole-process figure (CPU time of the frontend per relayed message, analytics on vs off)
- * is bench/analytics-cost.
+ * is bench/telemetry-cost --off "-analytics false".
  */
 import io.fooproxy.frontend.analytics.*;
 import io.fooproxy.frontend.config.AnalyticsSettings;
