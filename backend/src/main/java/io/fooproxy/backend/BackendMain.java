@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * The backend process. Exit codes: 0 after SIGTERM/SIGINT (persisted), 1 when it cannot start
@@ -89,13 +90,18 @@ public final class BackendMain {
 
     private static void handle(String signal, Runnable action) {
         try {
-            Signal.handle(new Signal(signal), s -> {
+            SignalHandler previous = Signal.handle(new Signal(signal), s -> {
                 try {
                     action.run();
                 } catch (RuntimeException e) {
                     log.error("SIG{} handler failed", signal, e);
                 }
             });
+            if (previous == SignalHandler.SIG_IGN && signal.equals("HUP")) {
+                // started under nohup (or by a parent that ignores SIGHUP): the JVM keeps it ignored
+                log.warn("SIGHUP was ignored by the parent process (nohup?) and stays ignored: "
+                        + "the config file is not reloaded on SIGHUP");
+            }
         } catch (IllegalArgumentException e) {
             // not every platform has every signal (or lets us take it); the rest still works
             log.warn("cannot handle SIG{}: {}", signal, e.getMessage());

@@ -40,6 +40,7 @@ final class FooSystem implements AutoCloseable {
     final int httpPort = FreePorts.allocate();
 
     private final List<JavaProcess> processes = new ArrayList<>();
+    private List<String> launcher = List.of();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private ManagedChannel channel;
 
@@ -163,8 +164,14 @@ final class FooSystem implements AutoCloseable {
         }
     }
 
+    /** Processes started from now on run under this command, e.g. {@code nohup}. */
+    void launchUnder(String... command) {
+        launcher = List.of(command);
+    }
+
     JavaProcess start(String name, Path jar, List<String> args) {
-        JavaProcess p = JavaProcess.builder(name, jar).jvmArgs(JVM).args(args).logDir(dir).workDir(dir).start();
+        JavaProcess p = JavaProcess.builder(name, jar).launcher(launcher).jvmArgs(JVM).args(args)
+                .logDir(dir).workDir(dir).start();
         processes.add(p);
         return p;
     }

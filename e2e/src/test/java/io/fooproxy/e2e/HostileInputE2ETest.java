@@ -355,6 +355,7 @@ class HostileInputE2ETest {
     private void reload(Duration clientIdle) throws IOException {
         writeConfig(clientIdle);
         int applied = countOf(frontend.stderrText(), "reload: applied");
+        LimitsE2ETest.assertSighupHandled(frontend);
         frontend.signal("HUP");
         await().atMost(Duration.ofSeconds(10)).until(() -> countOf(frontend.stderrText(), "reload: applied") > applied);
     }

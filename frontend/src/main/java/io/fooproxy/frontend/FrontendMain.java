@@ -134,7 +134,11 @@ public final class FrontendMain {
                     log.error("SIG{} handling failed", name, e);
                 }
             });
-            if (previous == SignalHandler.SIG_IGN) {
+            if (previous == SignalHandler.SIG_IGN && name.equals("HUP")) {
+                // started under nohup (or by a parent that ignores SIGHUP): the JVM keeps it ignored
+                log.warn("SIGHUP was ignored by the parent process (nohup?) and stays ignored: "
+                        + "the config file is not reloaded on SIGHUP");
+            } else if (previous == SignalHandler.SIG_IGN) {
                 // e.g. SIGINT for a background job of a non-interactive shell: the JVM keeps it ignored
                 log.debug("SIG{} was ignored by the parent process and stays ignored", name);
             }
