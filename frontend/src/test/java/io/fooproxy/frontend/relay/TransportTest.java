@@ -42,4 +42,13 @@ class TransportTest {
         assertThat(System.getProperty(Transport.ACCEPT_MULTISHOT_PROPERTY)).isEqualTo("false");
         assertThat(IoUring.isAcceptMultishotEnabled()).isFalse();
     }
+
+    @Test
+    void ioUringWaitsForReadableSocketsWithOneShotPolls() {
+        assumeTrue(Transport.ioUringAvailable(), "io_uring is not available here");
+        Transport.ioUring();
+        // with multishot polls, a client that sent and then reset could stay open (Transport's comment)
+        assertThat(System.getProperty(Transport.POLL_MULTISHOT_PROPERTY)).isEqualTo("false");
+        assertThat(IoUring.isPollAddMultishotEnabled()).isFalse();
+    }
 }
