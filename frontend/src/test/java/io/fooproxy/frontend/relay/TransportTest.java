@@ -35,19 +35,15 @@ class TransportTest {
         assertThat(Transport.preferred()).hasToString(expected);
     }
 
+    /** Both multishot switches are off before Netty reads them: see Transport's class comment. */
     @Test
-    void ioUringAcceptsOneConnectionPerSubmissionSoEachComesWithItsPeerAddress() {
+    void ioUringAcceptsAndPollsOneShotSoResettingClientsAreCountedAndClosed() {
         assumeTrue(Transport.ioUringAvailable(), "io_uring is not available here");
         Transport.ioUring();
+        // one accept per submission: each connection comes with its peer address
         assertThat(System.getProperty(Transport.ACCEPT_MULTISHOT_PROPERTY)).isEqualTo("false");
         assertThat(IoUring.isAcceptMultishotEnabled()).isFalse();
-    }
-
-    @Test
-    void ioUringWaitsForReadableSocketsWithOneShotPolls() {
-        assumeTrue(Transport.ioUringAvailable(), "io_uring is not available here");
-        Transport.ioUring();
-        // with multishot polls, a client that sent and then reset could stay open (Transport's comment)
+        // one-shot polls: a client that sent and then reset is read to its reset and closed
         assertThat(System.getProperty(Transport.POLL_MULTISHOT_PROPERTY)).isEqualTo("false");
         assertThat(IoUring.isPollAddMultishotEnabled()).isFalse();
     }
