@@ -43,6 +43,14 @@ public final class AddressTable {
         return admitted[0];
     }
 
+    /**
+     * The entry of {@code address}, or null when it has no connection open. A connection that
+     * {@link #admit} counted finds its entry here until its {@link #release}.
+     */
+    public Entry entry(InetAddress address) {
+        return entries.get(requireNonNull(address, "address"));
+    }
+
     /** A connection that {@link #admit} counted has closed. */
     public void release(InetAddress address) {
         entries.computeIfPresent(requireNonNull(address, "address"), (a, e) -> --e.connections <= 0 ? null : e);

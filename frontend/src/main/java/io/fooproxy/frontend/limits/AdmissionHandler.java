@@ -9,7 +9,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.AttributeKey;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,14 +25,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Sits in the listening channel's pipeline, before Netty's acceptor, and runs on the one
  * accept thread; the settings are read at each accept, so a reload applies to the next one.
- * An admitted connection carries its address's {@link AddressTable.Entry} as the channel
- * attribute {@link #ADDRESS_ENTRY}, and is uncounted when it closes.
+ * An admitted connection keeps its address's {@link AddressTable.Entry} (its REQ quota) in the
+ * table until it closes, and is uncounted then.
  */
 public final class AdmissionHandler extends ChannelInboundHandlerAdapter {
     public static final String NAME = "admission";
-    /** The admitted connection's address entry (its REQ quota bucket). */
-    public static final AttributeKey<AddressTable.Entry> ADDRESS_ENTRY =
-            AttributeKey.valueOf(AdmissionHandler.class, "addressEntry");
     private static final Logger log = LoggerFactory.getLogger(AdmissionHandler.class);
 
     private final LiveSettings settings;
@@ -78,8 +74,7 @@ public final class AdmissionHandler extends ChannelInboundHandlerAdapter {
             refuse(child);
             return;
         }
-        AddressTable.Entry entry = addresses.admit(address, limits.maxConnectionsPerIp());
-        if (entry == null) {
+        if (addresses.admit(address, limits.maxConnectionsPerIp()) == null) {
             counters.onRejectedOverPerIpLimit();
             log.debug("refused {}: max-connections-per-ip {} open from it", address.getHostAddress(),
                     limits.maxConnectionsPerIp());
@@ -87,7 +82,6 @@ public final class AdmissionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         open.incrementAndGet();
-        child.attr(ADDRESS_ENTRY).set(entry);
         ctx.fireChannelRead(child); // the acceptor registers it with an event loop
         try {
             child.closeFuture().addListener((ChannelFutureListener) closed -> release(address));

@@ -16,7 +16,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,9 +47,9 @@ import org.slf4j.LoggerFactory;
  *       read from the client; the pair is closed at once when no REQ is outstanding, else as
  *       soon as the last answer has been written to the client.
  * </ul>
- * Timeouts are checked by a periodic task (every quarter of the shorter timeout, 10 ms to 1 s),
- * from the moment the upstream is connected and the client's relay joins; until then the
- * {@code connect-timeout} bounds the wait.
+ * Timeouts are checked at each tick of the event loop's {@link GuardTicker} (every quarter of
+ * the shorter timeout, 10 ms to 1 s), from the moment the upstream is connected and the
+ * client's relay joins; until then the {@code connect-timeout} bounds the wait.
  *
  * <p>The relay's hot path pays for none of this in clock reads or promises: a chunk read only
  * bumps counters and sets flags, and writes go on with the relay's void promise. Each tick turns
@@ -60,10 +59,8 @@ import org.slf4j.LoggerFactory;
  * Only a drain, which must close the pair as soon as the last answer has been written, listens
  * to write completions, and only from the moment it starts.
  */
-public final class ConnectionGuard {
+public final class ConnectionGuard extends GuardTicker.Member {
     private static final Logger log = LoggerFactory.getLogger(ConnectionGuard.class);
-    private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    private static final long MAX_TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** The user event that starts a connection's drain; fire it at the client channel. */
     public enum Drain {
@@ -74,6 +71,7 @@ public final class ConnectionGuard {
     private final LimitCounters counters;
     private final TokenBucket quota;
     private final long maxLineLength;
+    private final GuardTicker.Tickers tickers;
     // The tasks and listeners below are made when needed, not kept: with 10 000 idle
     // connections every field here costs its size 10 000 times.
     private final ClientSide clientSide = new ClientSide();
@@ -82,8 +80,8 @@ public final class ConnectionGuard {
     private ChannelHandlerContext client;
     /** Null until the upstream channel exists (its pipeline then holds the upstream side). */
     private Channel upstream;
-    private ScheduledFuture<?> checks;
-    private long tickNanos;
+    /** Checks this guard at every tick from the moment the relay joins; null before. */
+    private GuardTicker ticker;
 
     private long requests;
     private long answers;
@@ -115,12 +113,15 @@ public final class ConnectionGuard {
      * @param quota         the REQ quota bucket of the client's address
      * @param maxLineLength this connection's max-line-length: that many bytes without an LF
      *                      count as client progress
+     * @param tickers       the periodic checks of the client channel's event loop
      */
-    public ConnectionGuard(LiveSettings settings, LimitCounters counters, TokenBucket quota, int maxLineLength) {
+    ConnectionGuard(LiveSettings settings, LimitCounters counters, TokenBucket quota, int maxLineLength,
+            GuardTicker.Tickers tickers) {
         this.settings = requireNonNull(settings, "settings");
         this.counters = requireNonNull(counters, "counters");
         this.quota = requireNonNull(quota, "quota");
         this.maxLineLength = maxLineLength;
+        this.tickers = requireNonNull(tickers, "tickers");
     }
 
     /**
@@ -239,21 +240,16 @@ public final class ConnectionGuard {
     }
 
     private void startChecks() {
-        tickNanos = tickFor(settings.limits());
-        checks = client.executor().scheduleAtFixedRate(this::check, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
+        ticker = tickers.forLoop(client.executor());
+        ticker.add(this);
     }
 
-    private static long tickFor(Limits limits) {
-        long shorter = Math.min(limits.clientIdleTimeout().toNanos(), limits.upstreamIdleTimeout().toNanos());
-        return Math.max(MIN_TICK_NANOS, Math.min(MAX_TICK_NANOS, shorter / 4));
-    }
-
-    private void check() {
+    /** At a tick of the event loop's {@link GuardTicker}: closes the pair if a side was idle too long. */
+    @Override
+    void check(Limits limits, long now) {
         if (closed) {
             return;
         }
-        Limits limits = settings.limits();
-        long now = System.nanoTime();
         takeProgress(now);
         if (waitingForUpstream()) {
             if (now - lastUpstreamProgress >= limits.upstreamIdleTimeout().toNanos()) {
@@ -267,12 +263,6 @@ public final class ConnectionGuard {
             counters.onClientIdleTimeout();
             log.debug("{}: client idle for {}, closing", client.channel(), limits.clientIdleTimeout());
             client.close();
-            return;
-        }
-        long tick = tickFor(limits);
-        if (tick != tickNanos) { // a reload changed the timeouts: check at the new pace
-            checks.cancel(false);
-            startChecks();
         }
     }
 
@@ -294,8 +284,8 @@ public final class ConnectionGuard {
 
     private void stop() {
         closed = true;
-        if (checks != null) {
-            checks.cancel(false);
+        if (ticker != null) {
+            ticker.remove(this);
         }
     }
 

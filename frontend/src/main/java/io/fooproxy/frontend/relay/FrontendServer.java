@@ -29,6 +29,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.internal.SystemPropertyUtil;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -40,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * {@code forward} on the client's own event loop, and relays and sniffs both directions.
  *
  * <p>Listening pipeline: {@link AdmissionHandler} (access rules, connection limits) before
- * Netty's acceptor. Client pipeline: {@link ConnectionCountingHandler}, then {@link
- * UpstreamConnectHandler} until the upstream is up and {@link RelayHandler} after. Upstream
+ * Netty's acceptor. Client pipeline: {@link UpstreamConnectHandler} until the upstream is up
+ * and {@link RelayHandler} after; {@link ConnectionCount} counts the connection. Upstream
  * pipeline: {@link RelayHandler} alone. Each relay sniffs what its channel reads and reports to
  * the connection's {@link ConnectionGuard} (timeouts, REQ quota, drain). Limits and access rules
  * are read from {@link LiveSettings} at each use, so a SIGHUP reload applies without a restart.
@@ -55,7 +56,6 @@ public final class FrontendServer {
     private final FrontendConfig config;
     private final Transport transport;
     private final TrafficSink sink;
-    private final ConnectionCountingHandler connectionCounter;
     private final LiveSettings settings;
     private final LimitCounters limitCounters;
     private final AddressTable addresses = new AddressTable();
@@ -98,7 +98,6 @@ public final class FrontendServer {
         this.transport = requireNonNull(transport, "transport");
         this.sink = requireNonNull(sink, "sink");
         this.limitCounters = requireNonNull(limitCounters, "limitCounters");
-        this.connectionCounter = new ConnectionCountingHandler(sink);
         this.report = new LimitsReport(limitCounters, REPORT_SECONDS + "s");
     }
 
@@ -127,6 +126,7 @@ public final class FrontendServer {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
         ChannelGroup accepted = clients;
+        GuardTicker.Tickers guardTickers = new GuardTicker.Tickers(settings);
         ServerBootstrap server = new ServerBootstrap()
                 .group(acceptGroup, ioGroup)
                 .channel(transport.serverChannelClass())
@@ -144,18 +144,16 @@ public final class FrontendServer {
                         // this connection keeps the line length and connect timeout in force now
                         Limits limits = settings.limits();
                         int maxLineLength = limits.maxLineLength();
-                        AddressTable.Entry address = requireNonNull(ch.attr(AdmissionHandler.ADDRESS_ENTRY).get(),
+                        // the admission handler admitted it, so its address is in the table while it is open
+                        InetAddress client = ((InetSocketAddress) ch.remoteAddress()).getAddress();
+                        AddressTable.Entry address = requireNonNull(addresses.entry(client),
                                 "a client the admission handler did not admit");
                         ConnectionGuard guard = new ConnectionGuard(settings, limitCounters, address.quota(),
-                                maxLineLength);
-                        ConnectionAnalytics protocol = ch.remoteAddress() instanceof InetSocketAddress remote
-                                ? analytics.open(remote.getAddress()) : ConnectionAnalytics.NONE;
-                        if (protocol != ConnectionAnalytics.NONE) {
-                            ch.closeFuture().addListener(closed -> protocol.closed());
-                        }
+                                maxLineLength, guardTickers);
+                        ConnectionAnalytics protocol = analytics.open(client);
+                        ConnectionCount.open(ch, sink, protocol);
                         Bootstrap upstream = upstreamTemplate.clone()
                                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) limits.connectTimeout().toMillis());
-                        ch.pipeline().addLast(ConnectionCountingHandler.NAME, connectionCounter);
                         ch.pipeline().addLast(UpstreamConnectHandler.NAME, new UpstreamConnectHandler(
                                 upstream, config.forward(), maxLineLength, sink, guard, protocol));
                     }

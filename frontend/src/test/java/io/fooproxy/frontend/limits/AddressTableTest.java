@@ -16,6 +16,7 @@ class AddressTableTest {
         assertThat(first).isNotNull();
         assertThat(table.admit(a, 2)).as("same entry, same quota").isSameAs(first);
         assertThat(table.admit(a, 2)).as("third over a limit of 2").isNull();
+        assertThat(table.entry(a)).as("what an admitted connection finds").isSameAs(first);
         assertThat(table.admit(b, 2)).isNotNull();
         assertThat(table.connections(a)).isEqualTo(2);
         assertThat(table.addresses()).isEqualTo(2);
@@ -26,6 +27,7 @@ class AddressTableTest {
         table.release(a);
         table.release(b);
         assertThat(table.addresses()).as("forgotten once closed").isZero();
+        assertThat(table.entry(a)).isNull();
         table.release(a); // a stray release does not go negative
         assertThat(table.connections(a)).isZero();
         assertThat(table.admit(a, 1)).isNotSameAs(first);

@@ -136,7 +136,9 @@ class UpstreamConnectHandlerTest {
         FrontendConfig config = new FrontendConfig(new Endpoint("127.0.0.1", 0), new Endpoint("127.0.0.1", 8001),
                 new Endpoint("127.0.0.1", 9090), "test", Duration.ofMillis(50), "INFO", Limits.defaults(),
                 AccessRules.ALLOW_ALL, Optional.empty());
-        connectingClient(new ConnectionGuard(LiveSettings.of(config), new LimitCounters(), new TokenBucket(), 1024));
+        LiveSettings settings = LiveSettings.of(config);
+        connectingClient(new ConnectionGuard(settings, new LimitCounters(), new TokenBucket(), 1024,
+                new GuardTicker.Tickers(settings)));
         client.writeInbound(Unpooled.copiedBuffer("REQ 1\n", US_ASCII));
         client.pipeline().fireUserEventTriggered(ConnectionGuard.Drain.INSTANCE);
         assertThat(client.isOpen()).as("a REQ is held for the upstream").isTrue();
