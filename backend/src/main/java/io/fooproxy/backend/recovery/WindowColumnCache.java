@@ -3,9 +3,11 @@ package io.fooproxy.backend.recovery;
 import static java.util.Objects.requireNonNull;
 
 import io.fooproxy.backend.stats.WindowBucket;
+import io.fooproxy.backend.stats.WindowColumns;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntToLongFunction;
 
 /**
  * The recovery file's window (its {@code WindowBuckets} as JSON), rendered one chunk of about a
@@ -40,30 +42,33 @@ final class WindowColumnCache {
 
     /** The base the file gives {@code window}'s offsets: see the class comment. */
     static long base(List<WindowBucket> window) {
-        return Math.floorDiv(window.get(0).startUnixMillis(), BASE_ALIGNMENT_MILLIS)
-                * BASE_ALIGNMENT_MILLIS;
+        return base(window.get(0).startUnixMillis());
+    }
+
+    private static long base(long firstStart) {
+        return Math.floorDiv(firstStart, BASE_ALIGNMENT_MILLIS) * BASE_ALIGNMENT_MILLIS;
     }
 
     /**
      * {@code before}, the window's JSON object, then {@code after}, in one array.
      *
-     * @param window non-empty, ascending, within 2^32 ms of its {@link #base}
+     * @param buckets non-empty, ascending, within 2^32 ms of its {@link #base}
      * @throws IllegalStateException if the buckets are out of order
      */
-    byte[] render(byte[] before, List<WindowBucket> window, byte[] after) {
+    byte[] render(byte[] before, List<WindowBucket> buckets, byte[] after) {
         requireNonNull(before, "before");
         requireNonNull(after, "after");
+        WindowColumns window = WindowColumns.of(buckets);
         if (window.isEmpty()) {
             throw new IllegalArgumentException("an empty window is left out of the file");
         }
         call++;
-        long base = base(window);
+        long base = base(window.start(0));
         List<Chunk> chunks = new ArrayList<>(SLOTS);
         for (int from = 0; from < window.size(); ) {
-            long index = Math.floorDiv(window.get(from).startUnixMillis(), CHUNK_MILLIS);
+            long index = Math.floorDiv(window.start(from), CHUNK_MILLIS);
             int to = from + 1;
-            while (to < window.size()
-                    && Math.floorDiv(window.get(to).startUnixMillis(), CHUNK_MILLIS) == index) {
+            while (to < window.size() && Math.floorDiv(window.start(to), CHUNK_MILLIS) == index) {
                 to++;
             }
             if (!ascendingWithinReach(window, base, from, to)) {
@@ -107,25 +112,24 @@ final class WindowColumnCache {
      * Whether buckets {@code [from, to)} ascend, after the one before {@code from}, with offsets
      * that fit a uint32.
      */
-    private static boolean ascendingWithinReach(List<WindowBucket> window, long base, int from,
-            int to) {
+    private static boolean ascendingWithinReach(WindowColumns window, long base, int from, int to) {
         for (int i = Math.max(from, 1); i < to; i++) {
-            if (window.get(i).startUnixMillis() <= window.get(i - 1).startUnixMillis()) {
+            if (window.start(i) <= window.start(i - 1)) {
                 return false;
             }
         }
-        return window.get(to - 1).startUnixMillis() - base <= 0xFFFF_FFFFL;
+        return window.start(to - 1) - base <= 0xFFFF_FFFFL;
     }
 
     /** The kept chunk for buckets {@code [from, to)}, printed again if they are not its own. */
-    private Chunk chunk(long index, long base, List<WindowBucket> window, int from, int to) {
+    private Chunk chunk(long index, long base, WindowColumns window, int from, int to) {
         int slot = (int) Math.floorMod(index, (long) SLOTS);
         Chunk kept = slots[slot];
         if (kept != null && kept.holds(index, base, window, from, to)) {
             kept.call = call;
             return kept;
         }
-        Chunk chunk = new Chunk(index, base, window, from, to, scratch);
+        Chunk chunk = new Chunk(index, base, window.range(from, to), scratch);
         chunk.call = call;
         chunksPrinted++;
         // a slot this call has used already (a window wider than the slots) keeps its chunk
@@ -144,61 +148,36 @@ final class WindowColumnCache {
     private static final class Chunk {
         final long index;
         final long base;
-        final long[] starts;
-        final long[] requests;
-        final long[] acks;
-        final long[] naks;
+        final WindowColumns buckets;
         /** The chunk's part of offset_millis, requests, acks and naks, comma-separated. */
         final byte[][] text;
         /** The last {@link #render} call that used this chunk. */
         long call;
 
-        /** Prints buckets {@code [from, to)} of {@code window}. */
-        Chunk(long index, long base, List<WindowBucket> window, int from, int to,
-                StringBuilder scratch) {
+        /** Prints {@code buckets}, which it keeps. */
+        Chunk(long index, long base, WindowColumns buckets, StringBuilder scratch) {
             this.index = index;
             this.base = base;
-            int n = to - from;
-            starts = new long[n];
-            requests = new long[n];
-            acks = new long[n];
-            naks = new long[n];
-            for (int i = 0; i < n; i++) {
-                WindowBucket b = window.get(from + i);
-                starts[i] = b.startUnixMillis();
-                requests[i] = b.requests();
-                acks[i] = b.acks();
-                naks[i] = b.naks();
-            }
+            this.buckets = buckets;
+            int n = buckets.size();
             scratch.setLength(0);
             for (int i = 0; i < n; i++) {
-                scratch.append(i == 0 ? "" : ",").append(starts[i] - base);
+                scratch.append(i == 0 ? "" : ",").append(buckets.start(i) - base);
             }
-            text = new byte[][] {ascii(scratch), quoted(requests, scratch),
-                    quoted(acks, scratch), quoted(naks, scratch)};
+            text = new byte[][] {ascii(scratch), quoted(n, buckets::requests, scratch),
+                    quoted(n, buckets::acks, scratch), quoted(n, buckets::naks, scratch)};
         }
 
         /** Whether buckets {@code [from, to)} of {@code window} are exactly this chunk's. */
-        boolean holds(long index, long base, List<WindowBucket> window, int from, int to) {
-            if (this.index != index || this.base != base || starts.length != to - from) {
-                return false;
-            }
-            for (int i = from; i < to; i++) {
-                WindowBucket b = window.get(i);
-                int j = i - from;
-                if (b.startUnixMillis() != starts[j] || b.requests() != requests[j]
-                        || b.acks() != acks[j] || b.naks() != naks[j]) {
-                    return false;
-                }
-            }
-            return true;
+        boolean holds(long index, long base, WindowColumns window, int from, int to) {
+            return this.index == index && this.base == base && window.rangeEquals(from, to, buckets);
         }
 
         /** A uint64 column part, quoted as protobuf's JSON mapping quotes 64-bit integers. */
-        private static byte[] quoted(long[] values, StringBuilder scratch) {
+        private static byte[] quoted(int n, IntToLongFunction column, StringBuilder scratch) {
             scratch.setLength(0);
-            for (int i = 0; i < values.length; i++) {
-                long v = values[i];
+            for (int i = 0; i < n; i++) {
+                long v = column.applyAsLong(i);
                 scratch.append(i == 0 ? "\"" : ",\"");
                 if (v >= 0) {
                     scratch.append(v);

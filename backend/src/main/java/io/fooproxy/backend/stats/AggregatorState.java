@@ -15,7 +15,8 @@ import java.util.List;
  * @param takenAtUnixMillis the aggregator's clock when the copy was taken
  * @param totals the sum of every frontend's totals
  * @param frontends one entry per frontend ever heard from, sorted by id
- * @param window the non-empty window buckets of the last 10 s, oldest first
+ * @param window the non-empty window buckets of the last 10 s, oldest first (held as {@link
+ *     WindowColumns})
  * @param consumption the consumption cycle and its top-K table
  */
 public record AggregatorState(
@@ -37,6 +38,6 @@ public record AggregatorState(
         requireNonNull(totals, "totals");
         requireNonNull(consumption, "consumption");
         frontends = List.copyOf(frontends);
-        window = List.copyOf(window);
+        window = WindowColumns.of(window); // as columns: see WindowColumns
     }
 }

@@ -1,8 +1,6 @@
 package io.fooproxy.backend.stats;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The moving-window math of the stats contract, as a small pure structure (no clock, no locks:
@@ -145,16 +143,38 @@ public final class MovingWindows {
      * The non-empty buckets of the last 10 s ({@code [now - 10 000, now + }{@value
      * #MAX_FUTURE_MILLIS}{@code ]}), oldest first: what the recovery file keeps.
      */
-    public List<WindowBucket> buckets(long nowUnixMillis) {
-        List<WindowBucket> out = new ArrayList<>();
+    public WindowColumns buckets(long nowUnixMillis) {
+        long first = nowUnixMillis - LONG_WINDOW_MILLIS;
         long last = nowUnixMillis + MAX_FUTURE_MILLIS;
-        for (long t = nowUnixMillis - LONG_WINDOW_MILLIS; t <= last; t++) {
-            int i = slot(t);
-            if (slotMillis[i] == t && (requests[i] | acks[i] | naks[i]) != 0) {
-                out.add(new WindowBucket(t, requests[i], acks[i], naks[i]));
+        // counted first, so that each column is one array of the right size
+        int n = 0;
+        for (long t = first; t <= last; t++) {
+            if (holdsCounts(t)) {
+                n++;
             }
         }
-        return out;
+        long[] starts = new long[n];
+        long[] req = new long[n];
+        long[] ack = new long[n];
+        long[] nak = new long[n];
+        int j = 0;
+        for (long t = first; t <= last && j < n; t++) {
+            if (holdsCounts(t)) {
+                int i = slot(t);
+                starts[j] = t;
+                req[j] = requests[i];
+                ack[j] = acks[i];
+                nak[j] = naks[i];
+                j++;
+            }
+        }
+        return new WindowColumns(starts, req, ack, nak);
+    }
+
+    /** Whether millisecond {@code t}'s slot holds it, with a count that is not zero. */
+    private boolean holdsCounts(long t) {
+        int i = slot(t);
+        return slotMillis[i] == t && (requests[i] | acks[i] | naks[i]) != 0;
     }
 
     /** Forgets every bucket. */
