@@ -18,8 +18,6 @@ import java.util.RandomAccess;
  * and copies ranges of these columns directly. Never changed after construction.
  */
 public final class WindowColumns extends AbstractList<WindowBucket> implements RandomAccess {
-    public static final WindowColumns EMPTY = new WindowColumns(new long[0], new long[0], new long[0], new long[0]);
-
     private final long[] starts;
     private final long[] requests;
     private final long[] acks;
