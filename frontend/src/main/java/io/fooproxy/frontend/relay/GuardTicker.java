@@ -92,7 +92,7 @@ final class GuardTicker {
         }
     }
 
-    /** Guards checked at each tick now. */
+    /** Guards checked at each tick now (for tests). */
     int size() {
         return size;
     }
