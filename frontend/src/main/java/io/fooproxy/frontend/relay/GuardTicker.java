@@ -97,6 +97,16 @@ final class GuardTicker {
         return size;
     }
 
+    /** Whether the tick's task is scheduled (for tests). */
+    boolean ticking() {
+        return task != null;
+    }
+
+    /** The pace of the scheduled task (for tests). */
+    long tickNanos() {
+        return tickNanos;
+    }
+
     private void schedule(long tick) {
         tickNanos = tick;
         task = loop.scheduleAtFixedRate(this::tick, tick, tick, TimeUnit.NANOSECONDS);

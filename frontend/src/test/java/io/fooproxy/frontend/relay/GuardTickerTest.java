@@ -1,6 +1,7 @@
 package io.fooproxy.frontend.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fooproxy.frontend.config.AccessRules;
 import io.fooproxy.frontend.config.Endpoint;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class GuardTickerTest {
     /** Idle timeouts of 40 ms make the shortest tick, 10 ms. */
     private static final Limits FAST = Limits.defaults().withIdleTimeouts(Duration.ofMillis(40), Duration.ofMillis(40));
-    private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final Duration WAIT = Duration.ofSeconds(5);
 
     private final DefaultEventLoop loop = new DefaultEventLoop();
     private final LiveSettings settings = new LiveSettings(FAST, AccessRules.ALLOW_ALL);
@@ -116,15 +117,16 @@ class GuardTickerTest {
         Recorder one = new Recorder("one");
         onLoop(() -> ticker.add(one));
         awaitOnLoop(() -> count(one) >= 1);
+        assertThat(onLoop(ticker::ticking)).isTrue();
         onLoop(() -> ticker.remove(one));
-        int afterRemoval = onLoop(checks::size);
-
-        Thread.sleep(100); // ten ticks' worth
-        assertThat(onLoop(checks::size)).as("no task runs without members").isEqualTo(afterRemoval);
+        assertThat(onLoop(ticker::ticking)).as("no task runs without members").isFalse();
+        int checksOfOne = onLoop(() -> count(one));
 
         Recorder two = new Recorder("two");
         onLoop(() -> ticker.add(two));
+        assertThat(onLoop(ticker::ticking)).isTrue();
         awaitOnLoop(() -> count(two) >= 2);
+        assertThat(onLoop(() -> count(one))).as("not checked in the ticks after it left").isEqualTo(checksOfOne);
     }
 
     @Test
@@ -133,11 +135,13 @@ class GuardTickerTest {
         onLoop(() -> ticker.add(one));
         awaitOnLoop(() -> count(one) >= 2);
 
+        assertThat(onLoop(ticker::tickNanos)).isEqualTo(TimeUnit.MILLISECONDS.toNanos(10));
         settings.apply(configWith(Limits.defaults().withIdleTimeouts(Duration.ofMinutes(1), Duration.ofMinutes(1))));
-        int atReload = onLoop(checks::size);
-        Thread.sleep(300); // 30 ticks at the old pace
-        assertThat(onLoop(checks::size)).as("the tick that saw the reload, then one a second")
-                .isLessThanOrEqualTo(atReload + 1);
+
+        // the next tick reads the new limits and reschedules at their pace: one check a second
+        awaitOnLoop(() -> ticker.tickNanos() == TimeUnit.SECONDS.toNanos(1));
+        assertThat(onLoop(ticker::ticking)).isTrue();
+        assertThat(onLoop(ticker::size)).isEqualTo(1);
     }
 
     private int count(Recorder member) {
@@ -152,12 +156,8 @@ class GuardTickerTest {
         loop.submit(work).get(5, TimeUnit.SECONDS);
     }
 
-    private void awaitOnLoop(BooleanSupplier condition) throws Exception {
-        long deadline = System.nanoTime() + WAIT_NANOS;
-        while (!onLoop(condition::getAsBoolean)) {
-            assertThat(System.nanoTime() - deadline).as("waited 5 s for the ticks").isNegative();
-            Thread.sleep(5);
-        }
+    private void awaitOnLoop(BooleanSupplier condition) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> onLoop(condition::getAsBoolean));
     }
 
     private static FrontendConfig configWith(Limits limits) {
