@@ -204,7 +204,7 @@ class DeliveryE2ETest {
 
     /**
      * kill -9 of the frontend under load: it holds no disk state, so what it counted since its
-     * last batch left is lost (one flush interval, 50 ms, nominally); everything before is in.
+     * last batch left is lost (one flush interval, 100 ms, nominally); everything before is in.
      * The clients of the killed frontend see their connections reset, so the generator's counts
      * bound what the frontend saw rather than equal it: every answer a client received went
      * through the frontend's sniffer; a REQ it sent may still have been in flight (at most
@@ -222,7 +222,7 @@ class DeliveryE2ETest {
         StatsLine stats = system.httpStats();
         long lostAnswers = run.answersReceived() - stats.responses();
         long lostRequests = run.requestsSent() - stats.integer("msg_req");
-        // 250 ms of the load: the 50 ms flush interval, with room for a busy machine's scheduling
+        // 250 ms of the load: the 100 ms flush interval, with room for a busy machine's scheduling
         long bound = RATE / 4;
         assertThat(lostAnswers).as("answers received by clients but not counted (%s; %s)", run.json(), stats.json())
                 .isBetween((long) -CONNECTIONS * DEPTH, bound);

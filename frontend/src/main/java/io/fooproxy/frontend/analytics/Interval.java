@@ -10,7 +10,7 @@ import org.HdrHistogram.Histogram;
  * each drain, so recording into it allocates only while it first grows.
  */
 final class Interval {
-    /** Slices an interval holds; a drain every 50 ms touches two or three. */
+    /** Slices an interval holds; a drain every 100 ms touches two. */
     static final int SLICES = 8;
     static final long SLICE_MILLIS = 100;
 

@@ -22,7 +22,7 @@ import org.HdrHistogram.Histogram;
  * table holds at most {@code maxClients} addresses plus the exact "others" entry.
  *
  * <p>A batch is cut every flush interval, so the latency histograms it empties are kept for the
- * next ones (a few tens of KiB each, allocated and zeroed anew every 50 ms otherwise).
+ * next ones (a few tens of KiB each, allocated and zeroed anew every flush otherwise).
  */
 public final class PendingAnalytics {
     /** Emptied latency histograms kept for reuse; a batch usually carries one or two slices. */

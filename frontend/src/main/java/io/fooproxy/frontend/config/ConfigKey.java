@@ -18,7 +18,7 @@ public enum ConfigKey {
     MAX_LINE_LENGTH("max-line-length", "BYTES", "65536", true,
             "longest line the sniffer classifies; longer lines are counted as oversized"),
     CONNECT_TIMEOUT("connect-timeout", "DURATION", "5s", true, "how long to wait for the upstream connection"),
-    FLUSH_INTERVAL("flush-interval", "DURATION", "50ms", false, "how often telemetry is sent to the backend"),
+    FLUSH_INTERVAL("flush-interval", "DURATION", "100ms", false, "how often telemetry is sent to the backend"),
     LOG_LEVEL("log-level", "LEVEL", "INFO", true, "TRACE, DEBUG, INFO, WARN or ERROR"),
     MAX_CONNECTIONS("max-connections", "N", "10000", true,
             "client connections open at once; more are accepted and closed at once"),

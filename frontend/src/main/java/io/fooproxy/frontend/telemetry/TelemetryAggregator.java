@@ -78,7 +78,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class TelemetryAggregator implements TrafficSink {
 
-    /** Default ring: 1024 ms, twenty times the default 50 ms flush interval. */
+    /** Default ring: 1024 ms, ten times the default 100 ms flush interval. */
     public static final int DEFAULT_RING_MILLIS = 1024;
 
     private static final long IDLE = Long.MAX_VALUE;

@@ -35,7 +35,13 @@ public record TelemetrySettings(
         int maxBufferedBuckets,
         Duration ackTimeout) {
 
-    public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(50);
+    /**
+     * Each batch costs the frontend a fixed amount whatever it carries (a wake-up, the cut, a
+     * gRPC write, later an ack), so at light load the interval sets most of what telemetry
+     * costs: 100 ms measured 1.14 times the CPU per message of telemetry=off at 5 000 msg/s,
+     * 50 ms 1.24 (bench/telemetry-cost). A frontend crash loses at most one interval of counts.
+     */
+    public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(100);
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_BACKOFF_MIN = Duration.ofMillis(100);
     public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofSeconds(5);
@@ -73,7 +79,7 @@ public record TelemetrySettings(
         }
     }
 
-    /** The defaults: 50 ms flushes, 1 s heartbeat, 100 ms..5 s backoff, 64 in flight, 10 s. */
+    /** The defaults: 100 ms flushes, 1 s heartbeat, 100 ms..5 s backoff, 64 in flight, 10 s. */
     public static TelemetrySettings defaults(String frontendId) {
         return new TelemetrySettings(frontendId, DEFAULT_FLUSH_INTERVAL,
                 DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_BACKOFF_MIN, DEFAULT_BACKOFF_MAX,

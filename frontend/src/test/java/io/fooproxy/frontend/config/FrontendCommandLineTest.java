@@ -28,7 +28,7 @@ class FrontendCommandLineTest {
         assertThat(c.frontendId()).isEqualTo("box:8002");
         assertThat(c.maxLineLength()).isEqualTo(65536);
         assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(c.flushInterval()).isEqualTo(Duration.ofMillis(50));
+        assertThat(c.flushInterval()).isEqualTo(Duration.ofMillis(100));
         assertThat(c.logLevel()).isEqualTo("INFO");
         assertThat(c.configFile()).isEmpty();
     }

@@ -12,7 +12,7 @@ class TelemetrySettingsTest {
     void defaultsAreTheDocumentedOnes() {
         TelemetrySettings s = TelemetrySettings.defaults("fe-1");
         assertThat(s.frontendId()).isEqualTo("fe-1");
-        assertThat(s.flushInterval()).isEqualTo(Duration.ofMillis(50));
+        assertThat(s.flushInterval()).isEqualTo(Duration.ofMillis(100));
         assertThat(s.heartbeatInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(s.backoffMin()).isEqualTo(Duration.ofMillis(100));
         assertThat(s.backoffMax()).isEqualTo(Duration.ofSeconds(5));
