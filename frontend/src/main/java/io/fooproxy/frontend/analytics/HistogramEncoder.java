@@ -13,7 +13,8 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Why not {@link Histogram#encodeIntoCompressedByteBuffer}: it starts a fresh zlib stream
  * (about 300 KB of native state set up and torn down) and allocates its buffers for every
- * histogram, which made encoding a sixth of the publisher thread's time at 20 batches a second (the 50 ms interval then).
+ * histogram, which made encoding a sixth of the publisher thread's time at 20 batches a second
+ * (the 50 ms flush interval then).
  * The bytes are the library's own layout (its decoder reads them; a test holds the two to the
  * same cookie and content): the compressed-encoding cookie, the deflated length, then the
  * deflated {@link Histogram#encodeIntoByteBuffer} output. The fastest compression level is
