@@ -39,16 +39,21 @@ FOO_UPSTREAM_LISTEN=${FOO_UPSTREAM_LISTEN:-127.0.0.1:${FOO_FORWARD##*:}}
 #                            throughput at 50x16 side by side (bench/run, FOO_B_FRONTEND_JVM_OPTS)
 #   -Dio.netty.leakDetection.level=disabled  the default samples buffers for leak tracking on
 #                            the hot path; the tests run with paranoid detection instead
+#   -Dio.grpc.netty.shaded.io.netty.leakDetection.level=disabled  the same for the Netty inside
+#                            gRPC (grpc-netty-shaded renames its properties with its packages):
+#                            it sampled the telemetry link's buffers, ~1 % of that thread's CPU
 #   -XX:+ExitOnOutOfMemoryError  a process that ran out of memory is not trusted: exit, and
 #                            supervisord restarts a clean one
 # The backend handles a few batches per second per frontend and answers stats queries:
 #   -Xms128m -Xmx256m -XX:+UseSerialGC  small heap, one GC thread (no parallel GC threads
 #                            competing with the relay for the 2 cores)
+#   -Dio.grpc.netty.shaded.io.netty.leakDetection.level=disabled  as the frontend's (its gRPC
+#                            server reads every batch through that Netty)
 #   -XX:TieredStopAtLevel=1  C1 only: its code is fast enough for that load, and C2's compile
 #                            threads would otherwise take CPU from the frontend after each start
 #   -XX:+ExitOnOutOfMemoryError  as above
-FOO_FRONTEND_JVM_OPTS=${FOO_FRONTEND_JVM_OPTS:--Xms256m -Xmx256m -XX:+AlwaysPreTouch -XX:+UseParallelGC -XX:MaxDirectMemorySize=512m -Dio.netty.leakDetection.level=disabled -XX:+ExitOnOutOfMemoryError}
-FOO_BACKEND_JVM_OPTS=${FOO_BACKEND_JVM_OPTS:--Xms128m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError}
+FOO_FRONTEND_JVM_OPTS=${FOO_FRONTEND_JVM_OPTS:--Xms256m -Xmx256m -XX:+AlwaysPreTouch -XX:+UseParallelGC -XX:MaxDirectMemorySize=512m -Dio.netty.leakDetection.level=disabled -Dio.grpc.netty.shaded.io.netty.leakDetection.level=disabled -XX:+ExitOnOutOfMemoryError}
+FOO_BACKEND_JVM_OPTS=${FOO_BACKEND_JVM_OPTS:--Xms128m -Xmx256m -XX:+UseSerialGC -Dio.grpc.netty.shaded.io.netty.leakDetection.level=disabled -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError}
 FOO_UPSTREAM_JVM_OPTS=${FOO_UPSTREAM_JVM_OPTS:--Xmx256m -XX:+UseParallelGC}
 FOO_FRONTEND_ARGS=${FOO_FRONTEND_ARGS:-}
 FOO_BACKEND_ARGS=${FOO_BACKEND_ARGS:-}
