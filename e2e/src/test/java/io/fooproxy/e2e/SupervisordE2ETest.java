@@ -72,6 +72,11 @@ class SupervisordE2ETest {
         Path frontendStdout = runDir.resolve("logs/frontend.stdout.log");
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(frontendStdout)
                 && Files.readString(frontendStdout).contains("\"msg_req\":200,"));
+        // stdout is the stats channel: under the deployed JVM options nothing else lands there
+        // (the JVM prints each -XX:CompileCommand on stdout unless "quiet" comes first)
+        assertThat(Files.readAllLines(frontendStdout, StandardCharsets.UTF_8))
+                .isNotEmpty()
+                .allSatisfy(line -> assertThat(line).startsWith("{\"msg_total\":").endsWith("}"));
 
         // kill -9 the backend: supervisord restarts it and the totals come back from recovery
         long backendPid = pid("backend");
