@@ -84,6 +84,15 @@ class FrontendCommandLineTest {
                 assertThat(text).as("deploy/frontend.properties documents %s", key.key()).contains(key.key() + "=");
             }
         }
+        // The file is installed as /etc/foo-proxy/frontend.properties (deploy/install): a value
+        // left behind when a default changes would quietly override the new default there.
+        for (String line : text.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList()) {
+            String key = line.substring(0, line.indexOf('='));
+            String value = line.substring(line.indexOf('=') + 1);
+            assertThat(ConfigKey.byKey(key)).as("key %s", key).isPresent();
+            assertThat(value).as("deploy/frontend.properties %s", key)
+                    .isEqualTo(ConfigKey.byKey(key).orElseThrow().defaultText());
+        }
     }
 
     @Test
