@@ -68,6 +68,9 @@ class TelemetryStallE2ETest {
         StatsLine line = FooSystem.statsOnSignal(frontend);
         assertThat(line.string("source")).isEqualTo("frontend-local");
         assertThat(line.integer("msg_req")).isEqualTo(withStall.requestsSent() + steady.requestsSent());
+        // the frontend's own rates, from its sampled totals: most of the last 10 s ran at 2 000 REQs/s
+        assertThat(line.number("request_rate_10s")).isBetween(1_000.0, 2_200.0);
+        assertThat(line.number("response_rate_10s")).isBetween(1_000.0, 2_200.0);
         StatsLine publisher = line.object("publisher");
         assertThat(publisher.integer("batches_sent")).isPositive();
         assertThat(publisher.integer("batches_acked")).isZero();

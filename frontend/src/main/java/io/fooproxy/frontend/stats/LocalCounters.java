@@ -12,11 +12,15 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The frontend's own running totals of what its relay and sniffers saw, plus 1 s and 10 s
  * message rates. Thread-safe and allocation-free on the reporting side (one {@link LongAdder}
- * per figure, a fixed ring for the rates), so every event loop can report straight into it.
+ * per figure), so every event loop can report straight into it. The rates come from samples of
+ * the totals: {@link #sampleRates()} must run every {@value #RATE_SAMPLE_MILLIS} ms (FrontendMain
+ * schedules it), so the reporting side reads no clock (see {@link RateWindow}).
  */
 public final class LocalCounters implements TrafficSink, StatsSource {
     /** The {@code source} of the figures this class produces. */
     public static final String SOURCE = "frontend-local";
+    /** How often {@link #sampleRates()} is to run. */
+    public static final long RATE_SAMPLE_MILLIS = RateWindow.TICK_MILLIS;
 
     private final Clock clock;
     private final long startedAtMillis;
@@ -45,19 +49,17 @@ public final class LocalCounters implements TrafficSink, StatsSource {
     @Override
     public void onMessages(MessageType type, int count) {
         switch (type) {
-            case REQ -> {
-                requests.add(count);
-                requestRate.record(clock.millis(), count);
-            }
-            case ACK -> {
-                acks.add(count);
-                responseRate.record(clock.millis(), count);
-            }
-            case NAK -> {
-                naks.add(count);
-                responseRate.record(clock.millis(), count);
-            }
+            case REQ -> requests.add(count);
+            case ACK -> acks.add(count);
+            case NAK -> naks.add(count);
         }
+    }
+
+    /** Takes the rates' sample of the message totals, now. */
+    public void sampleRates() {
+        long now = clock.millis();
+        requestRate.sample(now, requests.sum());
+        responseRate.sample(now, acks.sum() + naks.sum());
     }
 
     @Override
@@ -100,7 +102,7 @@ public final class LocalCounters implements TrafficSink, StatsSource {
         return toStats();
     }
 
-    /** The totals and rates as of now, with source {@value #SOURCE}. */
+    /** The totals as of now and the rates as of the last sample, with source {@value #SOURCE}. */
     public Stats toStats() {
         long now = clock.millis();
         // closed before opened: every close follows its open, so active never reads negative
@@ -114,10 +116,10 @@ public final class LocalCounters implements TrafficSink, StatsSource {
                 .setMsgReq(req)
                 .setMsgAck(ack)
                 .setMsgNak(nak)
-                .setRequestRate1S(requestRate.perSecond(now, 1_000))
-                .setRequestRate10S(requestRate.perSecond(now, 10_000))
-                .setResponseRate1S(responseRate.perSecond(now, 1_000))
-                .setResponseRate10S(responseRate.perSecond(now, 10_000))
+                .setRequestRate1S(requestRate.perSecond(1_000))
+                .setRequestRate10S(requestRate.perSecond(10_000))
+                .setResponseRate1S(responseRate.perSecond(1_000))
+                .setResponseRate10S(responseRate.perSecond(10_000))
                 .setMsgInvalid(invalidLines.sum())
                 .setMsgOversized(oversizedLines.sum())
                 .setConnectionsTotal(opened)

@@ -1,86 +1,71 @@
 package io.fooproxy.frontend.stats;
 
-import java.util.concurrent.atomic.AtomicLongArray;
-
 /**
- * Counts events in 100 ms ticks over the last 12.8 s, for the 1 s and 10 s rates, in a fixed
- * array: constant memory, no allocation, lock-free from any number of event-loop threads.
+ * The 1 s and 10 s rates of one running total, from samples of that total taken every {@value
+ * #TICK_MILLIS} ms: the window math of the frontend's own figures. A rate is the growth of the
+ * total between the newest sample and the newest one at least a window before it, per second of
+ * the time between the two (so a late sample does not bend a steady rate).
  *
- * <p>Each cell packs the tick it belongs to (high 34 bits) with that tick's count (low 30
- * bits), so a cell from an older lap of the ring is recognised and restarted with one CAS.
- * Rates are read over the last whole ticks (the current, partial tick is left out), so a
- * steady rate reads true and lags by at most one tick.
+ * <p>Why samples: the relay's event loops only add to the total (a {@code LongAdder}); they read
+ * no clock and touch no shared cell per message. Counting each run of messages into a 100 ms
+ * tick of its own, with a clock read and a CAS, took 4 % of the event loops' CPU at 50
+ * connections of depth 16 (bench/FINDINGS.md). A message now belongs to the first sample that
+ * sees it, at most one tick after it passed, which is the lag the ticks had too.
  *
- * <p>Striped by thread: every sniffed message of every event loop lands here, and one shared
- * cell per 100 ms tick made the event loops bounce that cache line between the cores with a CAS
- * per message. Each thread picks a stripe by its id (the few event loops get different ones
- * unless their ids collide, which only costs the old contention); a rate sums the stripes.
+ * <p>Less history than a window just after the start reads as if there had been nothing before
+ * it: "the REQs of the last 10 s, divided by 10". A fixed ring of 128 samples (12.8 s at the
+ * nominal pace) holds a 10 s window with room for late samples. Should the kept samples cover
+ * less than the window (a sampler catching up on missed runs in a burst), the rate is read over
+ * the time they cover.
+ *
+ * <p>One sampling thread; rates are read from any thread. Both are rare (ten samples a second,
+ * a read per stats request), so they simply synchronise.
  */
 final class RateWindow {
     static final long TICK_MILLIS = 100;
     private static final int SLOTS = 128; // > 10 s / 100 ms + 1: the 10 s window never laps itself
-    private static final int COUNT_BITS = 30;
-    private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
 
-    private static final int STRIPES = 8; // a power of two, above the event loops of a small box
+    private final long[] times = new long[SLOTS];
+    private final long[] totals = new long[SLOTS];
+    /** Samples taken so far; the newest is at {@code (count - 1) % SLOTS}. */
+    private long count;
 
-    private final AtomicLongArray[] stripes = new AtomicLongArray[STRIPES];
-    private final long originMillis;
-
+    /** @param originMillis when the total was 0: the first sample */
     RateWindow(long originMillis) {
-        this.originMillis = originMillis;
-        for (int i = 0; i < STRIPES; i++) {
-            stripes[i] = new AtomicLongArray(SLOTS);
-        }
+        times[0] = originMillis;
+        count = 1;
     }
 
-    /** {@code count} (at least 1) events at {@code nowMillis}. */
-    void record(long nowMillis, int count) {
-        long tick = tick(nowMillis);
-        int slot = (int) (tick & (SLOTS - 1));
-        AtomicLongArray cells = stripes[(int) Thread.currentThread().getId() & (STRIPES - 1)];
-        while (true) {
-            long cell = cells.get(slot);
-            long cellTick = cell >>> COUNT_BITS;
-            long next;
-            if (cellTick == tick) {
-                long counted = cell & COUNT_MASK;
-                if (counted == COUNT_MASK) {
-                    return; // a billion events in 100 ms: saturate rather than spill into the tick
-                }
-                next = cell - counted + Math.min(COUNT_MASK, counted + count);
-            } else if (cellTick < tick) {
-                next = (tick << COUNT_BITS) | Math.min(COUNT_MASK, count);
-            } else {
-                return; // this thread was stalled for a whole lap: its event is long out of every window
-            }
-            if (cells.compareAndSet(slot, cell, next)) {
-                return;
-            }
-        }
+    /** The total was {@code total} at {@code nowMillis}; samples come in time order. */
+    synchronized void sample(long nowMillis, long total) {
+        int newest = slot(count - 1);
+        // a clock stepping back must not make a window read negative time
+        long time = Math.max(nowMillis, times[newest]);
+        int slot = slot(count);
+        times[slot] = time;
+        totals[slot] = total;
+        count++;
     }
 
-    /** Events per second over the {@code windowMillis} (a multiple of 100, at most 10 s) before now. */
-    double perSecond(long nowMillis, long windowMillis) {
-        long ticks = windowMillis / TICK_MILLIS;
-        long current = tick(nowMillis);
-        long sum = 0;
-        for (long t = current - ticks; t < current; t++) {
-            if (t < 0) {
-                continue;
-            }
-            for (AtomicLongArray cells : stripes) {
-                long cell = cells.get((int) (t & (SLOTS - 1)));
-                if (cell >>> COUNT_BITS == t) {
-                    sum += cell & COUNT_MASK;
-                }
-            }
+    /** Events per second over the {@code windowMillis} (at most 10 s) before the newest sample. */
+    synchronized double perSecond(long windowMillis) {
+        int newest = slot(count - 1);
+        long oldestKept = Math.max(0, count - SLOTS);
+        long end = times[newest];
+        long base = count - 1;
+        // the newest sample at least a window older than the newest one, or the oldest kept
+        while (base > oldestKept && end - times[slot(base)] < windowMillis) {
+            base--;
         }
-        return sum * 1000.0 / (ticks * TICK_MILLIS);
+        int from = slot(base);
+        long covered = end - times[from];
+        if (base == 0) {
+            covered = Math.max(covered, windowMillis); // nothing happened before the start
+        }
+        return covered <= 0 ? 0 : (totals[newest] - totals[from]) * 1000.0 / covered;
     }
 
-    private long tick(long nowMillis) {
-        // a clock stepping back before the start lands in tick 0 instead of corrupting the cells
-        return Math.max(0, nowMillis - originMillis) / TICK_MILLIS;
+    private static int slot(long sample) {
+        return (int) (sample % SLOTS);
     }
 }

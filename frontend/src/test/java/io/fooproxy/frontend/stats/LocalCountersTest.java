@@ -63,13 +63,13 @@ class LocalCountersTest {
 
     @Test
     void ratesFollowTheClock() {
-        // 50 REQ and 40 answers per second for 12 s
+        // 50 REQ and 40 answers per second for 12 s, the rates sampled every 100 ms
         for (int ms = 0; ms < 12_000; ms += 20) {
             counters.onMessage(MessageType.REQ);
             if (ms % 100 != 0) {
                 counters.onMessage(ms % 3 == 0 ? MessageType.NAK : MessageType.ACK);
             }
-            clock.advance(20);
+            advanceSampling(20);
         }
         Stats s = counters.toStats();
         assertThat(s.getRequestRate1S()).isEqualTo(50.0);
@@ -77,8 +77,35 @@ class LocalCountersTest {
         assertThat(s.getResponseRate1S()).isEqualTo(40.0);
         assertThat(s.getResponseRate10S()).isEqualTo(40.0);
 
-        clock.advance(1_100); // a quiet 1.1 s: the 10 s window now holds 8.9 s of traffic
+        advanceSampling(1_100); // a quiet 1.1 s: the 10 s window now holds 8.9 s of traffic
         assertThat(counters.toStats().getRequestRate1S()).isZero();
         assertThat(counters.toStats().getRequestRate10S()).isEqualTo(44.5);
+    }
+
+    @Test
+    void totalsAreLiveWhileRatesAreAsOfTheLastSample() {
+        advanceSampling(1_000);
+        counters.onMessages(MessageType.REQ, 30);
+        counters.onMessages(MessageType.ACK, 20);
+        counters.onMessages(MessageType.NAK, 10);
+        Stats before = counters.toStats();
+        assertThat(before.getMsgReq()).isEqualTo(30);
+        assertThat(before.getRequestRate1S()).isZero();
+
+        advanceSampling(100);
+        Stats after = counters.toStats();
+        assertThat(after.getRequestRate1S()).isEqualTo(30.0);
+        assertThat(after.getResponseRate1S()).isEqualTo(30.0);
+        assertThat(after.getRequestRate10S()).isEqualTo(3.0);
+    }
+
+    /** Moves the clock in 10 ms steps, sampling the rates at each whole 100 ms as the frontend does. */
+    private void advanceSampling(long millis) {
+        for (long step = 0; step < millis; step += 10) {
+            clock.advance(10);
+            if ((clock.millis() - T0) % LocalCounters.RATE_SAMPLE_MILLIS == 0) {
+                counters.sampleRates();
+            }
+        }
     }
 }

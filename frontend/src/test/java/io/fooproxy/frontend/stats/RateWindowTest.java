@@ -11,101 +11,93 @@ class RateWindowTest {
     @Test
     void steadyRateReadsTrueInBothWindows() {
         RateWindow window = new RateWindow(T0);
-        // 200 events per second for 15 s, one every 5 ms
-        for (long t = T0; t < T0 + 15_000; t += 5) {
-            window.record(t, 1);
+        // 200 events per second for 15 s, sampled every 100 ms
+        for (long t = 100; t <= 15_000; t += 100) {
+            window.sample(T0 + t, t / 5);
         }
-        long now = T0 + 15_000;
-        assertThat(window.perSecond(now, 1_000)).isCloseTo(200.0, within(0.001));
-        assertThat(window.perSecond(now, 10_000)).isCloseTo(200.0, within(0.001));
+        assertThat(window.perSecond(1_000)).isCloseTo(200.0, within(1e-9));
+        assertThat(window.perSecond(10_000)).isCloseTo(200.0, within(1e-9));
     }
 
     @Test
-    void theCurrentPartialTickIsLeftOut() {
+    void lateSamplesDoNotBendASteadyRate() {
         RateWindow window = new RateWindow(T0);
-        window.record(T0 + 1_050, 1);
-        assertThat(window.perSecond(T0 + 1_099, 1_000)).isZero();
-        assertThat(window.perSecond(T0 + 1_100, 1_000)).isEqualTo(1.0);
-        assertThat(window.perSecond(T0 + 1_100, 10_000)).isEqualTo(0.1);
+        // 1 000 events per second; the sampler runs up to 60 ms late, once 95 ms
+        for (int i = 1; i <= 150; i++) {
+            long t = i * 100L + (i % 7) * 10 + (i == 120 ? 85 : 0);
+            window.sample(T0 + t, t);
+        }
+        assertThat(window.perSecond(1_000)).isEqualTo(1_000.0);
+        assertThat(window.perSecond(10_000)).isEqualTo(1_000.0);
+    }
+
+    @Test
+    void lessHistoryThanAWindowReadsAsNothingBeforeTheStart() {
+        RateWindow window = new RateWindow(T0);
+        assertThat(window.perSecond(1_000)).isZero();
+        window.sample(T0 + 100, 0);
+        window.sample(T0 + 500, 50);
+        assertThat(window.perSecond(1_000)).isEqualTo(50.0);
+        assertThat(window.perSecond(10_000)).isEqualTo(5.0);
     }
 
     @Test
     void eventsAgeOutOfEachWindow() {
         RateWindow window = new RateWindow(T0);
-        for (int i = 0; i < 50; i++) {
-            window.record(T0 + 500, 1);
+        // 50 events between the samples of 400 and 500 ms, then none
+        for (long t = 100; t <= 1_400; t += 100) {
+            window.sample(T0 + t, t >= 500 ? 50 : 0);
         }
-        assertThat(window.perSecond(T0 + 1_000, 1_000)).isEqualTo(50.0);
-        assertThat(window.perSecond(T0 + 1_600, 1_000)).isZero();
-        assertThat(window.perSecond(T0 + 10_500, 10_000)).isEqualTo(5.0);
-        assertThat(window.perSecond(T0 + 10_600, 10_000)).isZero();
+        assertThat(window.perSecond(1_000)).isEqualTo(50.0);
+        window.sample(T0 + 1_500, 50);
+        assertThat(window.perSecond(1_000)).isZero();
+        for (long t = 1_600; t <= 10_400; t += 100) {
+            window.sample(T0 + t, 50);
+        }
+        assertThat(window.perSecond(10_000)).isEqualTo(5.0);
+        window.sample(T0 + 10_500, 50);
+        assertThat(window.perSecond(10_000)).isZero();
     }
 
     @Test
-    void slotsReusedOnALaterLapDoNotCountOldEvents() {
+    void theRingKeepsTenSecondsAfterManyLaps() {
         RateWindow window = new RateWindow(T0);
-        window.record(T0, 1); // tick 0
-        window.record(T0 + 12_800, 1); // tick 128: the same slot, one lap later
-        assertThat(window.perSecond(T0 + 12_900, 10_000)).isEqualTo(0.1);
-        // and a read long after sees nothing of either
-        assertThat(window.perSecond(T0 + 60_000, 10_000)).isZero();
+        long total = 0;
+        for (long t = 100; t <= 60_000; t += 100) {
+            total += t <= 50_000 ? 10 : 30; // 100 a second, then 300 a second for the last 10 s
+            window.sample(T0 + t, total);
+        }
+        assertThat(window.perSecond(10_000)).isEqualTo(300.0);
+        assertThat(window.perSecond(1_000)).isEqualTo(300.0);
     }
 
     @Test
-    void aRunCountsAsThatManyEventsAndSaturatesInsteadOfSpillingIntoTheTick() {
+    void aStalledSamplerReadsOverTheTimeItsSamplesCover() {
         RateWindow window = new RateWindow(T0);
-        window.record(T0 + 200, 16);
-        window.record(T0 + 250, 4);
-        assertThat(window.perSecond(T0 + 1_000, 1_000)).isEqualTo(20.0);
-        window.record(T0 + 1_200, (1 << 30) - 2); // two below the cell's capacity
-        window.record(T0 + 1_210, 5);
-        window.record(T0 + 1_220, 5);
-        assertThat(window.perSecond(T0 + 1_300, 100)).isEqualTo(((1 << 30) - 1) * 10.0);
-        // the tick is intact: the next one starts from zero
-        window.record(T0 + 1_300, 3);
-        assertThat(window.perSecond(T0 + 1_400, 100)).isEqualTo(30.0);
+        for (long t = 100; t <= 2_000; t += 100) {
+            window.sample(T0 + t, t / 10); // 100 a second
+        }
+        window.sample(T0 + 5_000, 200 + 600); // 3 s later: 600 more
+        assertThat(window.perSecond(1_000)).isEqualTo(200.0); // over those 3 s, not over 1 s
+        assertThat(window.perSecond(10_000)).isEqualTo(80.0); // less history than the window
     }
 
     @Test
-    void aClockBeforeTheStartCountsAtTheStart() {
+    void samplesInABurstThatCoverLessThanTheWindowReadOverWhatTheyCover() {
         RateWindow window = new RateWindow(T0);
-        window.record(T0 - 5_000, 1);
-        assertThat(window.perSecond(T0 + 100, 1_000)).isEqualTo(1.0);
+        // every 50 ms (a sampler catching up): the 128 kept cover 6.35 s, at 1 000 a second
+        for (long t = 50; t <= 10_000; t += 50) {
+            window.sample(T0 + t, t);
+        }
+        assertThat(window.perSecond(10_000)).isEqualTo(1_000.0);
+        assertThat(window.perSecond(1_000)).isEqualTo(1_000.0);
     }
 
     @Test
-    void concurrentRecordersLoseNothing() throws InterruptedException {
+    void aClockSteppingBackCountsAtTheNewestSampleTime() {
         RateWindow window = new RateWindow(T0);
-        Thread[] threads = new Thread[4];
-        for (int i = 0; i < threads.length; i++) {
-            threads[i] = new Thread(() -> {
-                for (int n = 0; n < 100_000; n++) {
-                    window.record(T0 + 200, 1);
-                }
-            });
-            threads[i].start();
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
-        assertThat(window.perSecond(T0 + 1_000, 1_000)).isEqualTo(400_000.0);
-    }
-
-    @Test
-    void eventsFromManyThreadsAllCount() throws InterruptedException {
-        RateWindow window = new RateWindow(T0);
-        Thread[] threads = new Thread[12]; // more than the stripes: some share one
-        for (int i = 0; i < threads.length; i++) {
-            threads[i] = new Thread(() -> {
-                for (int n = 0; n < 10_000; n++) {
-                    window.record(T0 + 500, 1);
-                }
-            });
-            threads[i].start();
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
-        assertThat(window.perSecond(T0 + 1_000, 1_000)).isEqualTo(120_000.0);
+        window.sample(T0 + 1_000, 10);
+        window.sample(T0 + 400, 30); // the wall clock stepped back: still after the sample before
+        assertThat(window.perSecond(1_000)).isEqualTo(30.0);
     }
 }
