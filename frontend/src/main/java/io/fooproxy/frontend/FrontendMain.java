@@ -20,9 +20,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -86,7 +83,7 @@ public final class FrontendMain {
         TelemetryPublisher telemetry = config.telemetry() ? injector.getInstance(TelemetryPublisher.class) : null;
         BackendLink backendLink = config.telemetry() ? injector.getInstance(BackendLink.class) : null;
         LiveSettings live = injector.getInstance(LiveSettings.class);
-        startRateSampler(injector.getInstance(LocalCounters.class));
+        LocalCounters localCounters = injector.getInstance(LocalCounters.class);
 
         // handlers first, so that a TERM arriving during startup still takes the graceful path
         CountDownLatch stopRequested = new CountDownLatch(1);
@@ -101,6 +98,9 @@ public final class FrontendMain {
         InetSocketAddress bound;
         try {
             bound = server.start();
+            // the frontend's own 1 s and 10 s rates come from samples of its totals taken ten
+            // times a second, so that the relay reads no clock for them (see LocalCounters)
+            server.runPeriodically(localCounters::sampleRates, Duration.ofMillis(LocalCounters.RATE_SAMPLE_MILLIS));
         } catch (IOException e) {
             log.error(e.getMessage());
             System.exit(1);
@@ -128,21 +128,6 @@ public final class FrontendMain {
         }
         log.info("stopped");
         System.exit(0);
-    }
-
-    /**
-     * The frontend's own 1 s and 10 s rates come from samples of its totals, taken here ten times
-     * a second, so the relay's event loops never read a clock for them. A daemon thread of its own:
-     * it works with telemetry on or off, and dies with the process.
-     */
-    private static void startRateSampler(LocalCounters counters) {
-        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread t = new Thread(task, "frontend-rates");
-            t.setDaemon(true);
-            return t;
-        });
-        sampler.scheduleAtFixedRate(counters::sampleRates, LocalCounters.RATE_SAMPLE_MILLIS,
-                LocalCounters.RATE_SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private static void onSignal(String name, Runnable action) {

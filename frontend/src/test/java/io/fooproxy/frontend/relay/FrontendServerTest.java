@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -348,6 +349,27 @@ class FrontendServerTest {
     }
 
     // --- helpers -----------------------------------------------------------------------------
+
+    @Test
+    void periodicTasksRunOnTheAcceptingLoopAndOutliveAFailingRun() throws Exception {
+        TestUpstream upstream = upstream(socket -> { });
+        server = new FrontendServer(config(new Endpoint("127.0.0.1", 0), upstream.port()), Transport.nio(), counters);
+        assertThatThrownBy(() -> server.runPeriodically(() -> { }, Duration.ofMillis(10)))
+                .isInstanceOf(IllegalStateException.class);
+        frontend = server.start();
+
+        AtomicInteger runs = new AtomicInteger();
+        AtomicReference<String> thread = new AtomicReference<>();
+        server.runPeriodically(() -> {
+            thread.set(Thread.currentThread().getName());
+            if (runs.incrementAndGet() == 1) {
+                throw new IllegalStateException("the first run fails");
+            }
+        }, Duration.ofMillis(10));
+
+        await().atMost(WAIT).until(() -> runs.get() >= 3);
+        assertThat(thread.get()).startsWith("frontend-accept");
+    }
 
     private void start(Transport transport, int upstreamPort) throws IOException {
         server = new FrontendServer(config(new Endpoint("127.0.0.1", 0), upstreamPort), transport, counters);
