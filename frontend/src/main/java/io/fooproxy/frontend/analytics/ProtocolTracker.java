@@ -100,6 +100,14 @@ public final class ProtocolTracker implements ConnectionAnalytics {
 
     private boolean stamped;
     private boolean wallStamped;
+    /**
+     * Whether this read's updates are inside the stripe's critical section: entered at the first
+     * update of a scanned buffer and left at its end ({@link #onScanned}), so a read of sixteen
+     * answers costs two atomic increments, not thirty-two (they were 2 % of the event loops' CPU
+     * at 50x16). The drainer's flip waits for the section to end, a few microseconds of scanning.
+     */
+    private boolean inSection;
+    private long sectionToken;
     private long nowNanos;
     private long nowMillis;
     private boolean closed;
@@ -145,19 +153,18 @@ public final class ProtocolTracker implements ConnectionAnalytics {
     public void onScanned(Direction direction, int bytes) {
         stamped = false;
         wallStamped = false;
-        if (closed) {
-            return;
-        }
-        usageBytes += bytes;
-        if ((usageMessages | usageBytes) != 0) {
-            long token = stripe.enter();
-            try {
-                stripe.active().usage(client, usageMessages, usageBytes);
-            } finally {
-                stripe.exit(token);
+        try {
+            if (closed) {
+                return;
             }
-            usageMessages = 0;
-            usageBytes = 0;
+            usageBytes += bytes;
+            if ((usageMessages | usageBytes) != 0) {
+                interval().usage(client, usageMessages, usageBytes);
+                usageMessages = 0;
+                usageBytes = 0;
+            }
+        } finally {
+            leaveSection(); // always: an open section would hold the drainer's flip forever
         }
     }
 
@@ -267,16 +274,11 @@ public final class ProtocolTracker implements ConnectionAnalytics {
         int mask = seqs.length - 1;
         int slot = (head + pos) & mask;
         long micros = (nowNanos - sentNanos[slot]) / 1_000;
-        long token = stripe.enter();
-        try {
-            Interval i = stripe.active();
-            i.recordLatency(Interval.sliceOf(wallMillis()), micros);
-            i.count(MATCHED_ANSWERS, 1);
-            if (pos != 0) {
-                i.count(OUT_OF_ORDER_ANSWERS, 1);
-            }
-        } finally {
-            stripe.exit(token);
+        Interval i = interval();
+        i.recordLatency(Interval.sliceOf(wallMillis()), micros);
+        i.count(MATCHED_ANSWERS, 1);
+        if (pos != 0) {
+            i.count(OUT_OF_ORDER_ANSWERS, 1);
         }
         sentNanos[slot] = ANSWERED;
         live--;
@@ -439,11 +441,26 @@ public final class ProtocolTracker implements ConnectionAnalytics {
     }
 
     private void count(int counter) {
-        long token = stripe.enter();
-        try {
-            stripe.active().count(counter, 1);
-        } finally {
-            stripe.exit(token);
+        interval().count(counter, 1);
+    }
+
+    /**
+     * The interval to update, inside this read's critical section (entered on first use). Only
+     * while a buffer is scanned: {@link #onScanned} leaves the section. The interval is read at
+     * each update, so updates before and after a drain's swap each land in exactly one drain.
+     */
+    private Interval interval() {
+        if (!inSection) {
+            sectionToken = stripe.enter();
+            inSection = true;
+        }
+        return stripe.active();
+    }
+
+    private void leaveSection() {
+        if (inSection) {
+            inSection = false;
+            stripe.exit(sectionToken);
         }
     }
 }

@@ -6,10 +6,11 @@ import org.HdrHistogram.WriterReaderPhaser;
 /**
  * One writing thread's share of the analytics: two {@link Interval}s, the one being written and
  * a spare, swapped by the drainer under a {@link WriterReaderPhaser} (HdrHistogram's Recorder
- * pattern). A writer brackets each update with {@link #enter()}/{@link #exit} (two uncontended
- * atomic increments, no lock, no allocation); the drainer swaps the intervals and flips the
- * phase, which waits for every update begun on the old interval to end. So each update lands in
- * exactly one drain: nothing lost, nothing counted twice.
+ * pattern). A writer brackets its updates with {@link #enter()}/{@link #exit} (two uncontended
+ * atomic increments, no lock, no allocation; a {@link ProtocolTracker} brackets all the updates
+ * of one read at once) and reads {@link #active()} at each update; the drainer swaps the
+ * intervals and flips the phase, which waits for every section begun before the swap to end. So
+ * each update lands in exactly one drain: nothing lost, nothing counted twice.
  *
  * <p>Also the list of the thread's live connections (intrusive, through the trackers' own
  * links), walked by {@link #sampleInFlight} on the owner thread to publish the in-flight gauges.

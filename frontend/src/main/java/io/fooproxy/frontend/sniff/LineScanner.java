@@ -121,9 +121,13 @@ public final class LineScanner {
     public void scan(ByteBuf buf) {
         int i = buf.readerIndex();
         final int end = buf.writerIndex();
-        scanBytes(buf, i, end);
-        endRun();
-        messages.onScanned(direction, end - i);
+        try {
+            scanBytes(buf, i, end);
+            endRun();
+        } finally {
+            // even when a sink threw: the observer may hold something open for this read
+            messages.onScanned(direction, end - i);
+        }
     }
 
     private void scanBytes(ByteBuf buf, int i, int end) {

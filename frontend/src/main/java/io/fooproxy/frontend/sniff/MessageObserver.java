@@ -31,7 +31,8 @@ public interface MessageObserver {
     /**
      * The end of one {@link LineScanner#scan} call: every message of that buffer has been reported,
      * and {@code bytes} is how many readable bytes it had. Lets an observer take one timestamp per
-     * read and flush per-read figures.
+     * read and flush per-read figures. Called even when the scan ended early on an exception (a
+     * failing sink), so that whatever the observer holds for the read is released.
      */
     void onScanned(Direction direction, int bytes);
 }
