@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.fooproxy.frontend.config.AnalyticsSettings;
 import io.fooproxy.frontend.sniff.Direction;
+import io.fooproxy.frontend.sniff.FailingSink;
 import io.fooproxy.frontend.sniff.LineObserver;
 import io.fooproxy.frontend.sniff.LineScanner;
-import io.fooproxy.frontend.sniff.MessageType;
-import io.fooproxy.frontend.sniff.TrafficSink;
+import io.fooproxy.frontend.sniff.RecordingSink;
 import io.fooproxy.proto.telemetry.v1.Analytics;
 import io.fooproxy.proto.telemetry.v1.ClientUsage;
 import io.netty.buffer.ByteBuf;
@@ -214,16 +214,16 @@ class AnalyticsRecorderTest {
     void aSinkThatThrowsMidReadStillClosesTheReadsCriticalSection() {
         AnalyticsRecorder recorder = new AnalyticsRecorder(new AnalyticsSettings(true, 64, 64), AnalyticsClock.SYSTEM);
         ConnectionAnalytics c = recorder.open(InetAddress.getLoopbackAddress());
-        LineScanner requests = new LineScanner(Direction.CLIENT_TO_SERVER, 1024, new CountingSink(false),
+        LineScanner requests = new LineScanner(Direction.CLIENT_TO_SERVER, 1024, new RecordingSink(),
                 LineObserver.NONE, c);
-        LineScanner answers = new LineScanner(Direction.SERVER_TO_CLIENT, 1024, new CountingSink(true),
+        LineScanner answers = new LineScanner(Direction.SERVER_TO_CLIENT, 1024, new FailingSink(),
                 LineObserver.NONE, c);
         ByteBuf sent = Unpooled.copiedBuffer("REQ 1\nREQ 2\n", StandardCharsets.US_ASCII);
         ByteBuf answered = Unpooled.copiedBuffer("ACK 1\nACK 2\n", StandardCharsets.US_ASCII);
         try {
             requests.scan(sent);
             // the tracker records both answers, then the sink fails on the run of two ACKs
-            assertThatThrownBy(() -> answers.scan(answered)).hasMessage("sink down");
+            assertThatThrownBy(() -> answers.scan(answered)).hasMessage("sink broke");
         } finally {
             sent.release();
             answered.release();
@@ -233,34 +233,6 @@ class AnalyticsRecorderTest {
         PendingAnalytics pending = new PendingAnalytics(64);
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> recorder.drainInto(pending));
         assertThat(pending.take().getProtocol().getMatchedAnswers()).isEqualTo(2);
-    }
-
-    /** Counts nothing; throws on messages when told to, as a broken sink would. */
-    private record CountingSink(boolean failOnMessages) implements TrafficSink {
-        @Override
-        public void onMessages(MessageType type, int count) {
-            if (failOnMessages) {
-                throw new IllegalStateException("sink down");
-            }
-        }
-
-        @Override
-        public void onInvalidLines(Direction direction, int count) {}
-
-        @Override
-        public void onOversizedLine(Direction direction) {}
-
-        @Override
-        public void onBytes(Direction direction, int count) {}
-
-        @Override
-        public void onConnectionOpened() {}
-
-        @Override
-        public void onConnectionClosed() {}
-
-        @Override
-        public void onUpstreamConnectFailure() {}
     }
 
     /** A REQ read, then {@code elapse}, then its ACK read: one answered request. */

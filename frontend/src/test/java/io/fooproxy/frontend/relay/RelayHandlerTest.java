@@ -5,9 +5,9 @@ import static io.fooproxy.frontend.sniff.Direction.SERVER_TO_CLIENT;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fooproxy.frontend.sniff.FailingSink;
 import io.fooproxy.frontend.sniff.Direction;
 import io.fooproxy.frontend.sniff.LineScanner;
-import io.fooproxy.frontend.sniff.MessageType;
 import io.fooproxy.frontend.sniff.RecordingSink;
 import io.fooproxy.frontend.sniff.TrafficSink;
 import io.netty.buffer.ByteBuf;
@@ -77,32 +77,7 @@ class RelayHandlerTest {
 
     @Test
     void aFailingSinkStopsSniffingOnThatChannelButNotTheTraffic() {
-        int[] calls = {0};
-        TrafficSink failing = new TrafficSink() {
-            @Override
-            public void onMessages(MessageType type, int count) {
-                calls[0]++;
-                throw new IllegalStateException("sink broke");
-            }
-
-            @Override
-            public void onInvalidLines(Direction direction, int count) {}
-
-            @Override
-            public void onOversizedLine(Direction direction) {}
-
-            @Override
-            public void onBytes(Direction direction, int count) {}
-
-            @Override
-            public void onConnectionOpened() {}
-
-            @Override
-            public void onConnectionClosed() {}
-
-            @Override
-            public void onUpstreamConnectFailure() {}
-        };
+        FailingSink failing = new FailingSink();
         EmbeddedDuplexChannel peer = new EmbeddedDuplexChannel();
         EmbeddedDuplexChannel side = new EmbeddedDuplexChannel(relay(peer, CLIENT_TO_SERVER, failing));
         for (int i = 0; i < 2; i++) {
@@ -113,7 +88,7 @@ class RelayHandlerTest {
             assertThat(out.refCnt()).isEqualTo(1);
             out.release();
         }
-        assertThat(calls[0]).as("sniffing stops after the first failure").isEqualTo(1);
+        assertThat(failing.messageReports()).as("sniffing stops after the first failure").isEqualTo(1);
         assertThat(side.isActive()).isTrue();
         closeAndCheckNothingLeft(side, peer);
     }
