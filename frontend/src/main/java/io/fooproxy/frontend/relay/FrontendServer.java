@@ -164,7 +164,7 @@ public final class FrontendServer {
             shutDownEventLoops();
             throw new IOException("cannot listen on " + config.listen() + ": " + RelayHandler.describe(e), e);
         }
-        acceptGroup.scheduleAtFixedRate(report, REPORT_SECONDS, REPORT_SECONDS, TimeUnit.SECONDS);
+        onAcceptLoopEvery(report, TimeUnit.SECONDS.toNanos(REPORT_SECONDS));
         if (analytics.enabled()) {
             // the in-flight gauges are sampled where the trackers live, on each event loop
             for (EventExecutor loop : ioGroup) {
@@ -202,7 +202,10 @@ public final class FrontendServer {
         if (serverChannel == null) {
             throw new IllegalStateException("not started");
         }
-        long nanos = period.toNanos();
+        onAcceptLoopEvery(task, period.toNanos());
+    }
+
+    private void onAcceptLoopEvery(Runnable task, long nanos) {
         acceptGroup.scheduleAtFixedRate(() -> {
             try {
                 task.run();
