@@ -11,6 +11,7 @@
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -46,11 +47,14 @@ public final class BareNettyRelay {
         EventLoopGroup accept = new MultiThreadIoEventLoopGroup(1, IoUringIoHandler.newFactory());
         EventLoopGroup io = new MultiThreadIoEventLoopGroup(
                 Runtime.getRuntime().availableProcessors(), IoUringIoHandler.newFactory());
+        // one read-size predictor for all channels, as the frontend shares one (64 B a connection less)
+        AdaptiveRecvByteBufAllocator readSizes = new AdaptiveRecvByteBufAllocator();
         new ServerBootstrap()
                 .group(accept, io)
                 .channel(IoUringServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, readSizes)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -59,6 +63,7 @@ public final class BareNettyRelay {
                         ChannelFuture connect = new Bootstrap()
                                 .group(client.eventLoop())
                                 .channel(IoUringSocketChannel.class)
+                                .option(ChannelOption.RCVBUF_ALLOCATOR, readSizes)
                                 .option(ChannelOption.AUTO_READ, false)
                                 .option(ChannelOption.TCP_NODELAY, true)
                                 .handler(new Relay(client))
